@@ -1,0 +1,21 @@
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config.yaml"
+
+
+validate(config, "config.schema.yaml")
+
+
+include: "rules/common.smk"
+include: "rules/ingest.smk"
+include: "rules/cluster.smk"
+include: "rules/features.smk"
+
+
+rule all:
+    input:
+        expand("results/features/{sample}.parquet", sample=SAMPLES),
+    default_target: True

@@ -1,0 +1,1 @@
+"""dijetgen: collision events to jets, feature tables and generative models."""

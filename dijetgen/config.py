@@ -1,0 +1,30 @@
+"""Per-sample settings with their defaults filled in.
+
+The JSON schema fills top-level defaults; entries under `samples:` are free-form mappings, so their
+defaults live here, in one place that both the rules and the tests use.
+"""
+
+import zlib
+
+PROCESS_LABELS = {"qcd": 0, "wprime": 1}
+DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
+
+
+def sample_settings(config: dict, name: str) -> dict:
+    """The sample's config entry with every default filled in; the result is what its ingest depends on."""
+    sample = dict(config["samples"][name])
+    sample.setdefault("shards", config["shards"])
+    # A stable per-sample seed: two samples never share Pythia random streams, and renaming one does not
+    # change the others.
+    sample.setdefault("seed", (config["seed"] + zlib.crc32(name.encode())) % 2**31)
+    if sample["source"] == "pythia":
+        sample.setdefault("process", "qcd")
+        sample.setdefault("label", PROCESS_LABELS[sample["process"]])
+        if sample["process"] == "qcd":
+            sample.setdefault("pthat_min", 1000.0)
+        else:
+            sample["masses"] = DEFAULT_MASSES | sample.get("masses", {})
+            sample.setdefault("wprime_window", 0.25 * sample["masses"]["wprime"])
+    elif sample["source"] != "lhco":
+        sample.setdefault("label", 0)
+    return sample

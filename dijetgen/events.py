@@ -1,0 +1,69 @@
+"""The event-file contract: one record per event with its jagged list of visible particles.
+
+Every source (Pythia, LHCO HDF5, ROOT, HepMC3) produces the same layout, so the clustering stage never
+needs to know where events came from::
+
+    {event: int64, label: int8, particles: var * {pt, eta, phi, mass: float64}}
+"""
+
+import os
+
+import awkward as ak
+import numpy as np
+
+from dijetgen.errors import InputError
+
+PARTICLE_FIELDS = ("pt", "eta", "phi", "mass")
+
+
+def make_events(pt, eta, phi, mass, event, label) -> ak.Array:
+    """Zip jagged particle kinematics with per-event ids and labels into the event layout."""
+    particles = ak.zip(
+        {name: ak.values_astype(values, np.float64) for name, values in zip(PARTICLE_FIELDS, (pt, eta, phi, mass))}
+    )
+    return ak.zip(
+        {
+            "event": ak.values_astype(np.asarray(event), np.int64),
+            "label": ak.values_astype(np.asarray(label), np.int8),
+            "particles": particles,
+        },
+        depth_limit=1,
+    )
+
+
+def cartesian_to_collider(px, py, pz, e):
+    """(px, py, pz, E) to (pT, eta, phi, mass); works on NumPy and Awkward arrays alike."""
+    pt = np.hypot(px, py)
+    eta = np.arcsinh(pz / np.maximum(pt, np.finfo(np.float64).tiny))
+    mass = np.sqrt(np.maximum(e**2 - px**2 - py**2 - pz**2, 0.0))
+    return pt, eta, np.arctan2(py, px), mass
+
+
+def check_events(events: ak.Array, source: str) -> None:
+    """Reject NaN/inf kinematics and events without particles, naming the source and the first bad event."""
+    counts = ak.num(events.particles)
+    empty = np.flatnonzero(ak.to_numpy(counts) == 0)
+    if empty.size:
+        raise InputError(f"{source}: event {events.event[empty[0]]} has no particles ({empty.size} empty events)")
+    for name in PARTICLE_FIELDS:
+        flat = ak.to_numpy(ak.flatten(events.particles[name]))
+        bad = ~np.isfinite(flat)
+        if bad.any():
+            owner = np.searchsorted(np.cumsum(ak.to_numpy(counts)), np.flatnonzero(bad)[0], side="right")
+            raise InputError(f"{source}: non-finite particle {name} in event {events.event[owner]}")
+
+
+def write_parquet_atomic(write, path: str) -> None:
+    """Write through a temporary name and rename, so a crash never leaves a readable partial file."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp = f"{path}.tmp"
+    write(tmp)
+    os.replace(tmp, path)
+
+
+def write_events(events: ak.Array, path: str) -> None:
+    write_parquet_atomic(lambda tmp: ak.to_parquet(events, tmp, compression="zstd"), path)
+
+
+def read_events(path: str) -> ak.Array:
+    return ak.from_parquet(path)

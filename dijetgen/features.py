@@ -1,0 +1,50 @@
+"""The features stage: the per-event table of LHCO-v2 jet columns plus derived dijet observables."""
+
+import numpy as np
+import pandas as pd
+
+from dijetgen.jets import jet_columns
+
+FEATURE_COLUMNS = (
+    ["event", "sample", "label"]
+    + jet_columns("j1")
+    + jet_columns("j2")
+    + ["ptj1", "etaj1", "phij1", "ptj2", "etaj2", "phij2", "mjj"]
+    + ["tau21j1", "tau21j2", "tau32j1", "tau32j2", "deltaetajj", "dphijj"]
+)
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
+    """tau_{N}/tau_{N-1}, defined as 0 for a jet whose tau_{N-1} vanishes (a single-particle jet)."""
+    den = denominator.to_numpy()
+    return np.divide(numerator.to_numpy(), den, out=np.zeros_like(den), where=den > 0)
+
+
+def add_derived(jets: pd.DataFrame) -> pd.DataFrame:
+    """Add pT, eta, phi per jet, the dijet mass, N-subjettiness ratios and the jet-jet separations."""
+    out = jets.copy()
+    energy = {}
+    for j in ("j1", "j2"):
+        px, py, pz, m = (out[f"{name}{j}"].to_numpy() for name in ("px", "py", "pz", "m"))
+        out[f"pt{j}"] = np.hypot(px, py)
+        out[f"eta{j}"] = np.arcsinh(pz / np.maximum(out[f"pt{j}"].to_numpy(), np.finfo(np.float64).tiny))
+        out[f"phi{j}"] = np.arctan2(py, px)
+        energy[j] = np.sqrt(px**2 + py**2 + pz**2 + m**2)
+    total = {name: out[f"{name}j1"].to_numpy() + out[f"{name}j2"].to_numpy() for name in ("px", "py", "pz")}
+    e = energy["j1"] + energy["j2"]
+    out["mjj"] = np.sqrt(np.maximum(e**2 - total["px"] ** 2 - total["py"] ** 2 - total["pz"] ** 2, 0.0))
+    for j in ("j1", "j2"):
+        out[f"tau21{j}"] = _ratio(out[f"tau2{j}"], out[f"tau1{j}"])
+        out[f"tau32{j}"] = _ratio(out[f"tau3{j}"], out[f"tau2{j}"])
+    out["deltaetajj"] = np.abs(out["etaj1"] - out["etaj2"])
+    # j2's azimuth after rotating the event so that phi_j1 = 0, in [0, 2 pi): back-to-back jets then
+    # peak at pi instead of splitting across the -pi/pi seam, which generative models handle poorly.
+    out["dphijj"] = np.remainder(out["phij2"] - out["phij1"], 2 * np.pi)
+    return out
+
+
+def feature_table(jet_tables: list[pd.DataFrame], sample: str) -> pd.DataFrame:
+    """Concatenate a sample's jet shards (in shard order) into its feature table."""
+    jets = pd.concat(jet_tables, ignore_index=True)
+    jets.insert(1, "sample", sample)
+    return add_derived(jets)[FEATURE_COLUMNS]

@@ -1,0 +1,79 @@
+"""The LHC Olympics 2020 R&D format: a pandas fixed-format HDF5 table, one event per row.
+
+Columns 0..2099 hold 700 particles as (pT, eta, phi), zero-padded and unsorted; column 2100 is the truth
+label. Each shard reads only its own row range, so no job ever holds the 17 GB file.
+"""
+
+import os
+
+import awkward as ak
+import numpy as np
+import pandas as pd
+
+from dijetgen.errors import InputError
+from dijetgen.events import make_events
+from dijetgen.sources.sharding import shard_range
+
+N_COLUMNS = 2101
+
+
+def _open(path: str) -> pd.HDFStore:
+    if not os.path.exists(path):
+        raise InputError(f"{path}: file not found")
+    try:
+        return pd.HDFStore(path, mode="r")
+    except Exception as err:  # PyTables raises several unrelated types for damaged files
+        raise InputError(f"{path}: not a readable HDF5 file ({type(err).__name__})") from err
+
+
+def _single_key(store: pd.HDFStore, path: str) -> str:
+    keys = store.keys()
+    if len(keys) != 1:
+        raise InputError(f"{path}: expected exactly one table in the file, found {len(keys)} ({keys})")
+    return keys[0]
+
+
+def count_events(path: str) -> int:
+    with _open(path) as store:
+        return _table_shape(store, _single_key(store, path), path)[0]
+
+
+def _table_shape(store: pd.HDFStore, key: str, path: str) -> tuple[int, int]:
+    storer = store.get_storer(key)
+    n_rows, n_cols = int(storer.nrows), len(storer.group.axis0)
+    if n_cols != N_COLUMNS:
+        raise InputError(f"{path}: expected {N_COLUMNS} columns (700 particles x 3 + label), found {n_cols}")
+    return n_rows, n_cols
+
+
+def rows_to_events(values: np.ndarray, first_event: int) -> ak.Array:
+    """Turn zero-padded (pT, eta, phi) rows into jagged massless particles, dropping the padding."""
+    particles = values[:, : N_COLUMNS - 1].reshape(len(values), -1, 3)
+    present = particles[:, :, 0] > 0
+    counts = present.sum(axis=1)
+    kept = particles[present]
+    jagged = [ak.unflatten(kept[:, i], counts) for i in range(3)]
+    return make_events(
+        *jagged,
+        ak.unflatten(np.zeros(len(kept)), counts),
+        event=np.arange(first_event, first_event + len(values)),
+        label=values[:, N_COLUMNS - 1],
+    )
+
+
+def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
+    path = sample["path"]
+    with _open(path) as store:
+        key = _single_key(store, path)
+        n_rows, _ = _table_shape(store, key, path)
+        n_events = min(n_rows, sample.get("events") or n_rows)
+        start, stop = shard_range(n_events, shard, n_shards, f"samples.{name}")
+        try:
+            frame = store.select(key, start=start, stop=stop)
+        except Exception as err:
+            raise InputError(f"{path}: cannot read rows {start}-{stop} ({type(err).__name__}: {err})") from err
+    values = frame.to_numpy(dtype=np.float64)
+    if not np.isfinite(values).all():
+        row = int(np.flatnonzero(~np.isfinite(values).all(axis=1))[0])
+        raise InputError(f"{path}: non-finite value in event {start + row}")
+    return rows_to_events(values, start)

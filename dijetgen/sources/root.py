@@ -1,0 +1,43 @@
+"""Flat or Delphes-style ROOT trees read with uproot: one entry per event, jagged particle branches."""
+
+import os
+
+import awkward as ak
+import numpy as np
+import uproot
+
+from dijetgen.errors import InputError
+from dijetgen.events import make_events
+from dijetgen.sources.sharding import shard_range
+
+
+def _tree(path: str, tree_name: str):
+    if not os.path.exists(path):
+        raise InputError(f"{path}: file not found")
+    try:
+        file = uproot.open(path)
+    except Exception as err:
+        raise InputError(f"{path}: not a readable ROOT file ({type(err).__name__})") from err
+    if tree_name not in file:
+        raise InputError(f"{path}: no tree {tree_name!r} (found {sorted(set(file.keys(cycle=False)))})")
+    return file[tree_name]
+
+
+def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
+    path, branches = sample["path"], sample["branches"]
+    tree = _tree(path, sample["tree"])
+    missing = sorted(b for b in branches.values() if b not in tree)
+    if missing:
+        raise InputError(f"{path}: tree {sample['tree']!r} has no branch {missing[0]!r} (samples.{name}.branches)")
+    n_events = min(tree.num_entries, sample.get("events") or tree.num_entries)
+    start, stop = shard_range(n_events, shard, n_shards, f"samples.{name}")
+    arrays = tree.arrays(list(branches.values()), entry_start=start, entry_stop=stop, library="ak")
+    pt, eta, phi = (arrays[branches[key]] for key in ("pt", "eta", "phi"))
+    if "mass" in branches:
+        mass = arrays[branches["mass"]]
+    elif "energy" in branches:
+        # m^2 = E^2 - (pT cosh eta)^2; clip tiny negative values from rounding.
+        mass = np.sqrt(np.maximum(arrays[branches["energy"]] ** 2 - (pt * np.cosh(eta)) ** 2, 0.0))
+    else:
+        mass = ak.zeros_like(pt)
+    return make_events(pt, eta, phi, mass, event=np.arange(start, stop), label=np.full(stop - start, sample["label"]))

@@ -1,0 +1,14 @@
+rule cluster:
+    input:
+        "results/events/{sample}/{shard}.parquet",
+    output:
+        "results/jets/{sample}/{shard}.parquet",
+    params:
+        clustering=config["clustering"],
+        selection=config["selection"],
+    log:
+        "results/logs/cluster/{sample}/{shard}.log",
+    benchmark:
+        "results/benchmarks/cluster/{sample}/{shard}.tsv"
+    script:
+        "../scripts/cluster.py"
