@@ -10,5 +10,7 @@ rule cluster:
         "results/logs/cluster/{sample}/{shard}.log",
     benchmark:
         "results/benchmarks/cluster/{sample}/{shard}.tsv"
+    conda:
+        "../envs/jets.yaml"
     script:
         "../scripts/cluster.py"

@@ -7,5 +7,7 @@ rule features:
         "results/logs/features/{sample}.log",
     benchmark:
         "results/benchmarks/features/{sample}.tsv"
+    conda:
+        "../envs/jets.yaml"
     script:
         "../scripts/features.py"

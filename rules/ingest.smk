@@ -9,5 +9,7 @@ rule ingest:
         "results/logs/ingest/{sample}/{shard}.log",
     benchmark:
         "results/benchmarks/ingest/{sample}/{shard}.tsv"
+    conda:
+        "../envs/ingest.yaml"
     script:
         "../scripts/ingest.py"

@@ -39,8 +39,9 @@ def count_events(path: str) -> int:
 
 
 def _table_shape(store: pd.HDFStore, key: str, path: str) -> tuple[int, int]:
-    storer = store.get_storer(key)
-    n_rows, n_cols = int(storer.nrows), len(storer.group.axis0)
+    # A fixed-format frame stores its columns as axis0 and its row index as axis1; shapes need no read.
+    group = store.get_storer(key).group
+    n_rows, n_cols = group.axis1.shape[0], group.axis0.shape[0]
     if n_cols != N_COLUMNS:
         raise InputError(f"{path}: expected {N_COLUMNS} columns (700 particles x 3 + label), found {n_cols}")
     return n_rows, n_cols

@@ -1,0 +1,123 @@
+"""Integration: the real Snakemake workflow on a tiny Pythia config, its caching, and its input errors."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from dijetgen.features import FEATURE_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = {
+    "seed": 7,
+    "shards": 2,
+    "samples": {
+        "qcd": {"source": "pythia", "process": "qcd", "events": 300},
+        "wprime": {"source": "pythia", "process": "wprime", "events": 100, "shards": 1},
+    },
+}
+
+
+def snakemake(workdir: Path, config: dict, *args: str) -> subprocess.CompletedProcess:
+    """Run the repository's Snakefile in `workdir` with `config` written next to it."""
+    config_file = workdir / "config.yaml"
+    config_file.write_text(yaml.safe_dump(config))
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
+    command += ["--directory", str(workdir), "--configfile", str(config_file), "--cores", "2", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600)
+
+
+def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
+    """(rule, wildcards) of every job in a dry run's plan."""
+    jobs, rule = set(), None
+    for line in result.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("rule ") and line.endswith(":"):
+            rule = line[5:-1]
+        elif line.startswith("wildcards:") and rule:
+            jobs.add(f"{rule}[{line[len('wildcards:'):].strip()}]")
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("tiny")
+    result = snakemake(workdir, TINY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir
+
+
+def test_feature_tables_follow_the_contract(tiny_run):
+    for sample, label in (("qcd", 0), ("wprime", 1)):
+        table = pd.read_parquet(tiny_run / f"results/features/{sample}.parquet")
+        assert list(table.columns) == FEATURE_COLUMNS
+        assert len(table) > 10
+        assert (table["sample"] == sample).all() and (table["label"] == label).all()
+        assert table["event"].is_unique
+        assert (table[["ptj1", "ptj2"]].max(axis=1) > 1200).all()
+        assert (table["ptj1"] >= table["ptj2"]).all()
+    signal = pd.read_parquet(tiny_run / "results/features/wprime.parquet")
+    assert 2800 < signal["mjj"].median() < 4000  # the W' peak at 3.5 TeV
+
+
+def test_every_rule_logs_and_benchmarks(tiny_run):
+    assert "cut flow:" in (tiny_run / "results/logs/cluster/qcd/0.log").read_text()
+    for stage, count in (("ingest", 3), ("cluster", 3), ("features", 2)):
+        assert len(list((tiny_run / "results/benchmarks" / stage).rglob("*.tsv"))) == count
+
+
+def test_second_run_has_nothing_to_do(tiny_run):
+    result = snakemake(tiny_run, TINY, "--dry-run")
+    assert result.returncode == 0 and "Nothing to be done" in result.stdout
+
+
+def test_changing_r_reruns_cluster_and_features_only(tiny_run):
+    config = TINY | {"clustering": {"R": 0.8}}
+    jobs = planned_jobs(snakemake(tiny_run, config, "--dry-run"))
+    assert {job.split("[")[0] for job in jobs} == {"cluster", "features"}
+    assert len(jobs) == 5
+
+
+def test_changing_one_samples_events_reruns_only_that_sample(tiny_run):
+    config = yaml.safe_load(yaml.safe_dump(TINY))
+    config["samples"]["wprime"]["events"] = 120
+    jobs = planned_jobs(snakemake(tiny_run, config, "--dry-run"))
+    assert jobs == {"ingest[sample=wprime, shard=0]", "cluster[sample=wprime, shard=0]", "features[sample=wprime]"}
+
+
+def test_no_event_passing_the_cuts_gives_an_empty_table_and_a_warning(tmp_path):
+    config = {"samples": {"soft": {"source": "pythia", "events": 20, "shards": 1}}, "selection": {"min_pt": 6000.0}}
+    result = snakemake(tmp_path, config)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "no event passed the selection" in result.stderr
+    table = pd.read_parquet(tmp_path / "results/features/soft.parquet")
+    assert table.empty and list(table.columns) == FEATURE_COLUMNS
+
+
+def test_unknown_source_is_rejected_by_name(tmp_path):
+    result = snakemake(tmp_path, {"samples": {"odd": {"source": "csv", "path": "x.csv"}}}, "--dry-run")
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "'csv' is not one of" in output and "['source']" in output
+    assert not (tmp_path / "results").exists()
+
+
+def test_missing_input_file_is_named(tmp_path):
+    result = snakemake(tmp_path, {"samples": {"rnd": {"source": "lhco", "path": "nowhere.h5"}}})
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "nowhere.h5" in output and "Missing input files" in output
+    assert not (tmp_path / "results/features").exists()
+
+
+def test_bad_lhco_file_gives_one_line_error_and_no_output(tmp_path):
+    pd.DataFrame([[1.0] * 2100]).to_hdf(tmp_path / "short.h5", key="df", format="fixed")
+    result = snakemake(tmp_path, {"samples": {"rnd": {"source": "lhco", "path": "short.h5", "shards": 1}}})
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("dijetgen error:")]
+    # Once from the job, once more from the failed log that the default profile shows.
+    assert set(errors) == {"dijetgen error: short.h5: expected 2101 columns (700 particles x 3 + label), found 2100"}
+    assert not list((tmp_path / "results").rglob("*.parquet"))
