@@ -19,7 +19,8 @@ test: $(STAMP)
 	$(BIN)/pytest -q
 
 bench: $(STAMP)
-	$(BIN)/pytest -q -m benchmark -s benchmarks
+	$(BIN)/python -m benchmarks.bench_pythia
+	$(BIN)/python -m benchmarks.bench_cluster
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,8 +9,10 @@ ALGORITHMS = {"antikt": fastjet.antikt_algorithm, "kt": fastjet.kt_algorithm, "c
 
 def to_cartesian(particles: ak.Array) -> ak.Array:
     """(pT, eta, phi, mass) particles as the (px, py, pz, E) records that fastjet reads."""
-    px, py, pz = particles.pt * np.cos(particles.phi), particles.pt * np.sin(particles.phi), particles.pt * np.sinh(
-        particles.eta
+    px, py, pz = (
+        particles.pt * np.cos(particles.phi),
+        particles.pt * np.sin(particles.phi),
+        particles.pt * np.sinh(particles.eta),
     )
     energy = np.sqrt(px**2 + py**2 + pz**2 + particles.mass**2)
     return ak.zip({"px": px, "py": py, "pz": pz, "E": energy})

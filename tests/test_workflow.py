@@ -38,7 +38,7 @@ def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
         if line.startswith("rule ") and line.endswith(":"):
             rule = line[5:-1]
         elif line.startswith("wildcards:") and rule:
-            jobs.add(f"{rule}[{line[len('wildcards:'):].strip()}]")
+            jobs.add(f"{rule}[{line[len('wildcards:') :].strip()}]")
     return jobs
 
 

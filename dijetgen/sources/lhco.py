@@ -52,13 +52,14 @@ def rows_to_events(values: np.ndarray, first_event: int) -> ak.Array:
     particles = values[:, : N_COLUMNS - 1].reshape(len(values), -1, 3)
     present = particles[:, :, 0] > 0
     counts = present.sum(axis=1)
-    kept = particles[present]
-    jagged = [ak.unflatten(kept[:, i], counts) for i in range(3)]
+    # Contiguous columns: Arrow cannot write strided buffers.
+    pt, eta, phi = np.ascontiguousarray(particles[present].T)
+    jagged = [ak.unflatten(values, counts) for values in (pt, eta, phi)]
     return make_events(
         *jagged,
-        ak.unflatten(np.zeros(len(kept)), counts),
+        ak.unflatten(np.zeros(len(pt)), counts),
         event=np.arange(first_event, first_event + len(values)),
-        label=values[:, N_COLUMNS - 1],
+        label=np.ascontiguousarray(values[:, N_COLUMNS - 1]),
     )
 
 
