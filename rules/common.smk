@@ -1,9 +1,4 @@
-import os
-
 from dijetgen.config import sample_settings
-
-# Scripts import the dijetgen package from this checkout, in the venv and in per-rule conda envs alike.
-os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [workflow.basedir, os.environ.get("PYTHONPATH")]))
 
 SAMPLES = list(config["samples"])
 
