@@ -18,6 +18,9 @@ PARTICLE_FIELDS = ("pt", "eta", "phi", "mass")
 
 def make_events(pt, eta, phi, mass, event, label) -> ak.Array:
     """Zip jagged particle kinematics with per-event ids and labels into the event layout."""
+    if not len(pt) == len(eta) == len(phi) == len(mass) == len(event) == len(label):
+        # ak.zip would silently broadcast a length-1 array over every event.
+        raise ValueError("make_events: particle arrays, event ids and labels differ in length")
     particles = ak.zip(
         {name: ak.values_astype(values, np.float64) for name, values in zip(PARTICLE_FIELDS, (pt, eta, phi, mass))}
     )

@@ -39,7 +39,8 @@ def add_derived(jets: pd.DataFrame) -> pd.DataFrame:
     out["deltaetajj"] = np.abs(out["etaj1"] - out["etaj2"])
     # j2's azimuth after rotating the event so that phi_j1 = 0, in [0, 2 pi): back-to-back jets then
     # peak at pi instead of splitting across the -pi/pi seam, which generative models handle poorly.
-    out["dphijj"] = np.remainder(out["phij2"] - out["phij1"], 2 * np.pi)
+    dphi = np.remainder(out["phij2"].to_numpy() - out["phij1"].to_numpy(), 2 * np.pi)
+    out["dphijj"] = np.where(dphi < 2 * np.pi, dphi, 0.0)  # a tiny negative angle rounds up to 2 pi
     return out
 
 

@@ -1,6 +1,6 @@
 """N-subjettiness (Thaler & Van Tilburg) of many jets at once, with exclusive-kT axes.
 
-tau_N = sum_i pT_i min_k dR(i, axis_k)^beta / (sum_i pT_i R0), with dR in (rapidity, phi), as in
+tau_N = sum_i pT_i min_k dR(i, axis_k)^beta / (sum_i pT_i R0^beta), with dR in (rapidity, phi), as in
 fastjet-contrib's NormalizedMeasure with KT_Axes. Each jet's constituents are one pseudo-event for
 fastjet, so a single kT reclustering serves every N; the distances are Awkward array arithmetic.
 fjcontrib reclusters once per N, which makes it about three times slower here.
@@ -30,7 +30,7 @@ def nsubjettiness(constituents: ak.Array, radius: float, beta: float = 1.0, n_ma
     sequence = fastjet.ClusterSequence(constituents, fastjet.JetDefinition(fastjet.kt_algorithm, WHOLE_JET_RADIUS))
     pt = np.hypot(constituents.px, constituents.py)
     rap, phi = _rapidity_phi(constituents)
-    normalisation = ak.to_numpy(ak.sum(pt, axis=1)) * radius
+    normalisation = ak.to_numpy(ak.sum(pt, axis=1)) * radius**beta
     taus = np.empty((len(constituents), n_max))
     for n in range(1, n_max + 1):
         with warnings.catch_warnings():

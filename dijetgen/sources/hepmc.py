@@ -37,8 +37,12 @@ def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
                 continue
             prt = event.numpy.particles
             keep = (prt.status == 1) & ~np.isin(np.abs(prt.pid), INVISIBLE)
-            kinematics = cartesian_to_collider(prt.px[keep], prt.py[keep], prt.pz[keep], prt.e[keep])
-            for column, values in zip(columns, kinematics):
+            to_gev = 1e-3 if event.momentum_unit == pyhepmc.Units.MEV else 1.0
+            momenta = (to_gev * prt.px[keep], to_gev * prt.py[keep], to_gev * prt.pz[keep], to_gev * prt.e[keep])
+            for column, values in zip(columns, cartesian_to_collider(*momenta)):
                 column.append(values)
+    # pyhepmc stops quietly at an event it cannot parse.
+    if len(columns[0]) != stop - start:
+        raise InputError(f"{path}: event {start + len(columns[0])} cannot be parsed (damaged or truncated file)")
     jagged = [ak.Array(values) for values in columns]
     return make_events(*jagged, event=np.arange(start, stop), label=np.full(stop - start, sample["label"]))

@@ -31,13 +31,14 @@ def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
         raise InputError(f"{path}: tree {sample['tree']!r} has no branch {missing[0]!r} (samples.{name}.branches)")
     n_events = min(tree.num_entries, sample.get("events") or tree.num_entries)
     start, stop = shard_range(n_events, shard, n_shards, f"samples.{name}")
-    arrays = tree.arrays(list(branches.values()), entry_start=start, entry_stop=stop, library="ak")
-    pt, eta, phi = (arrays[branches[key]] for key in ("pt", "eta", "phi"))
-    if "mass" in branches:
-        mass = arrays[branches["mass"]]
-    elif "energy" in branches:
+    # One branch at a time: a record field of an RNTuple ("jet.pt") then reads like a flat branch.
+    arrays = {key: tree[branch].array(entry_start=start, entry_stop=stop) for key, branch in branches.items()}
+    pt, eta, phi = arrays["pt"], arrays["eta"], arrays["phi"]
+    if "mass" in arrays:
+        mass = arrays["mass"]
+    elif "energy" in arrays:
         # m^2 = E^2 - (pT cosh eta)^2; clip tiny negative values from rounding.
-        mass = np.sqrt(np.maximum(arrays[branches["energy"]] ** 2 - (pt * np.cosh(eta)) ** 2, 0.0))
+        mass = np.sqrt(np.maximum(arrays["energy"] ** 2 - (pt * np.cosh(eta)) ** 2, 0.0))
     else:
         mass = ak.zeros_like(pt)
     return make_events(pt, eta, phi, mass, event=np.arange(start, stop), label=np.full(stop - start, sample["label"]))

@@ -1,0 +1,72 @@
+"""Shared test helpers: tiny event files in the formats the sources read."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+LHCO_PARTICLES = 700
+LHCO_COLUMNS = 3 * LHCO_PARTICLES + 1  # (pT, eta, phi) x 700, then the label
+
+CLUSTERING = {"algorithm": "antikt", "R": 1.0, "min_jet_pt": 20.0, "beta": 1.0}
+
+
+def wrap_phi(phi):
+    return np.remainder(phi + np.pi, 2 * np.pi) - np.pi
+
+
+def dijet_particles(rng, n_hard=(10, 30), n_soft=(5, 20)) -> np.ndarray:
+    """(n, 3) massless particles (pT, eta, phi): two back-to-back hard sprays plus soft ones, shuffled."""
+    phi_axis = rng.uniform(-np.pi, np.pi)
+    parts = []
+    for eta_axis, phi in ((rng.uniform(-1.5, 1.5), phi_axis), (rng.uniform(-1.5, 1.5), phi_axis + np.pi)):
+        n = rng.integers(n_hard[0], n_hard[1] + 1)
+        pt = rng.uniform(600, 1500) * rng.dirichlet(np.ones(n))
+        radius, angle = 0.4 * np.sqrt(rng.uniform(0, 1, n)), rng.uniform(0, 2 * np.pi, n)
+        parts.append(np.column_stack([pt, eta_axis + radius * np.cos(angle), phi + radius * np.sin(angle)]))
+    n_soft = rng.integers(n_soft[0], n_soft[1] + 1)
+    parts.append(
+        np.column_stack([rng.uniform(0.5, 5, n_soft), rng.uniform(-2.5, 2.5, n_soft), rng.uniform(-4, 4, n_soft)])
+    )
+    particles = rng.permutation(np.concatenate(parts))
+    particles[:, 2] = wrap_phi(particles[:, 2])
+    return particles
+
+
+def lhco_rows(particle_lists, labels) -> np.ndarray:
+    """Zero-padded LHCO rows (n_events, 2101) from per-event (n, 3) particle arrays."""
+    rows = np.zeros((len(particle_lists), LHCO_COLUMNS))
+    for row, particles in zip(rows, particle_lists):
+        row[: particles.size] = particles.ravel()
+    rows[:, -1] = labels
+    return rows
+
+
+def random_lhco_rows(n_events: int, seed: int = 0, **kwargs) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Rows of random dijet events with random labels, and the particle arrays they hold."""
+    rng = np.random.default_rng(seed)
+    particles = [dijet_particles(rng, **kwargs) for _ in range(n_events)]
+    return lhco_rows(particles, rng.integers(0, 2, n_events)), particles
+
+
+def write_lhco(path, rows: np.ndarray) -> str:
+    """Write rows exactly as the LHCO R&D file: a pandas fixed-format table of float64 columns 0..N."""
+    frame = pd.DataFrame(np.asarray(rows, dtype=np.float64), columns=range(rows.shape[1]))
+    frame.to_hdf(path, key="df", format="fixed")
+    return str(path)
+
+
+def massless_cartesian(pt, eta, phi):
+    """(px, py, pz, E) of massless particles, written out here independently of the package."""
+    pt, eta, phi = (np.asarray(v, dtype=np.float64) for v in (pt, eta, phi))
+    return pt * np.cos(phi), pt * np.sin(phi), pt * np.sinh(eta), pt * np.cosh(eta)
+
+
+@pytest.fixture
+def lhco_file(tmp_path):
+    """A 12-event LHCO-format file; returns (path, rows, particle arrays)."""
+    rows, particles = random_lhco_rows(12, seed=1)
+    return write_lhco(tmp_path / "events.h5", rows), rows, particles

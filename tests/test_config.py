@@ -1,0 +1,101 @@
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+from snakemake.exceptions import WorkflowError
+from snakemake.utils import validate
+
+from dijetgen.config import sample_settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = str(ROOT / "config.schema.yaml")
+
+CONFIG = {
+    "seed": 42,
+    "shards": 4,
+    "samples": {
+        "qcd": {"source": "pythia", "events": 100},
+        "signal": {"source": "pythia", "process": "wprime", "events": 10, "masses": {"wprime": 3000.0}},
+        "lhco": {"source": "lhco", "path": "events_anomalydetection.h5"},
+        "delphes": {"source": "root", "path": "d.root", "tree": "Delphes", "branches": {}},
+        "hepmc": {"source": "hepmc", "path": "e.hepmc", "shards": 2, "seed": 5, "label": 1},
+    },
+}
+
+
+def test_sample_settings_defaults():
+    qcd = sample_settings(CONFIG, "qcd")
+    assert qcd == {
+        "source": "pythia",
+        "events": 100,
+        "shards": 4,
+        "seed": qcd["seed"],
+        "process": "qcd",
+        "label": 0,
+        "pthat_min": 1000.0,
+    }
+    signal = sample_settings(CONFIG, "signal")
+    assert signal["label"] == 1
+    assert signal["masses"] == {"wprime": 3000.0, "x": 500.0, "y": 100.0}
+    assert signal["wprime_window"] == 750.0
+    assert "label" not in sample_settings(CONFIG, "lhco")  # the file carries its labels
+    assert sample_settings(CONFIG, "delphes")["label"] == 0
+    hepmc = sample_settings(CONFIG, "hepmc")
+    assert (hepmc["shards"], hepmc["seed"], hepmc["label"]) == (2, 5, 1)  # explicit values win
+
+
+def test_sample_seed_is_stable_distinct_and_independent_of_other_samples():
+    seeds = {name: sample_settings(CONFIG, name)["seed"] for name in ("qcd", "signal", "lhco", "delphes")}
+    assert len(set(seeds.values())) == len(seeds)
+    assert all(0 <= s < 2**31 for s in seeds.values())
+    assert seeds["qcd"] == sample_settings(copy.deepcopy(CONFIG), "qcd")["seed"]
+    renamed = copy.deepcopy(CONFIG)
+    renamed["samples"]["signal_v2"] = renamed["samples"].pop("signal")
+    assert sample_settings(renamed, "qcd")["seed"] == seeds["qcd"]
+    assert sample_settings(CONFIG | {"seed": 43}, "qcd")["seed"] != seeds["qcd"]
+
+
+def test_sample_settings_leaves_the_config_alone():
+    config = copy.deepcopy(CONFIG)
+    for name in config["samples"]:
+        sample_settings(config, name)
+    assert config == CONFIG
+
+
+def test_shipped_config_is_valid():
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    validate(config, SCHEMA)
+    for name in config["samples"]:
+        assert sample_settings(config, name)["shards"] >= 1
+
+
+def test_good_config_gets_defaults():
+    config = {"samples": {"qcd": {"source": "pythia", "events": 10}}, "clustering": {"R": 0.4}}
+    validate(config, SCHEMA)
+    assert config["clustering"] == {"algorithm": "antikt", "R": 0.4, "min_jet_pt": 20.0, "beta": 1.0}
+    assert config["selection"] == {"min_pt": 1200.0, "max_abs_eta": 2.5}
+    assert (config["seed"], config["shards"]) == (42, 4)
+    bare = {"samples": {"qcd": {"source": "pythia", "events": 10}}}
+    validate(bare, SCHEMA)
+    assert bare["clustering"]["R"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (lambda c: c.update(sampels={}), "'sampels' was unexpected"),
+        (lambda c: c["samples"]["qcd"].update(evnets=10), "'evnets' was unexpected"),
+        (lambda c: c["samples"]["qcd"].update(events="many"), "'many' is not of type 'integer'"),
+        (lambda c: c["samples"]["qcd"].update(source="delphes"), "'delphes' is not one of"),
+        (lambda c: c["samples"]["qcd"].update(source="root", path="x.root"), "'tree' is a required property"),
+        (lambda c: c.update(clustering={"algorithm": "siscone"}), "'siscone' is not one of"),
+        (lambda c: c.update(selection={"max_abs_eta": 0}), "0 is less than or equal to the minimum of 0"),
+    ],
+)
+def test_bad_config_is_rejected_naming_the_problem(change, named):
+    config = {"samples": {"qcd": {"source": "pythia", "events": 10}}}
+    change(config)
+    with pytest.raises(WorkflowError) as err:
+        validate(config, SCHEMA)
+    assert named in str(err.value)
