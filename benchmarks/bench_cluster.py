@@ -24,7 +24,7 @@ from benchmarks.lhco_file import write_lhco_file
 from dijetgen.clustering import cluster
 from dijetgen.features import add_derived
 from dijetgen.jets import leading_dijets
-from dijetgen.sources import lhco
+from dijetgen.sources import read_shard
 
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTERING = {"algorithm": "antikt", "R": 1.0, "min_jet_pt": 20.0, "beta": 1.0}
@@ -57,7 +57,7 @@ def reference_classic(path: str) -> list[float]:
 
 def ours_jets_and_mjj(path: str) -> np.ndarray:
     """The pipeline's vectorised path on the same work: read, cluster, two leading jets, mjj."""
-    events = lhco.read_shard({"path": path}, "bench", 0, 1)
+    events = read_shard({"source": "lhco", "path": path}, "bench", 0, 1)
     jets = cluster(events.particles, "antikt", 1.0, 20.0)
     two = jets[ak.num(jets) >= 2][:, :2]
     e, px, py, pz = (ak.to_numpy(two[:, 0][c] + two[:, 1][c]) for c in ("E", "px", "py", "pz"))
@@ -66,7 +66,7 @@ def ours_jets_and_mjj(path: str) -> np.ndarray:
 
 def ours_full(path: str) -> pd.DataFrame:
     """The cluster + features stages in one process: selection, tau_1..3 of both jets, derived columns."""
-    events = lhco.read_shard({"path": path}, "bench", 0, 1)
+    events = read_shard({"source": "lhco", "path": path}, "bench", 0, 1)
     table, _ = leading_dijets(events, CLUSTERING, SELECTION)
     return add_derived(table)
 

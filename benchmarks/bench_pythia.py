@@ -4,7 +4,7 @@ import sys
 import time
 
 from dijetgen.config import sample_settings
-from dijetgen.sources import pythia
+from dijetgen.sources import read_shard
 
 
 def events_per_second(process: str, n_events: int) -> float:
@@ -13,7 +13,7 @@ def events_per_second(process: str, n_events: int) -> float:
         process,
     )
     start = time.perf_counter()
-    pythia.read_shard(sample, process, 0, 1)
+    read_shard(sample, process, 0, 1)
     return n_events / (time.perf_counter() - start)
 
 

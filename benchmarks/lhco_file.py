@@ -7,7 +7,7 @@ import awkward as ak
 import numpy as np
 import pandas as pd
 
-from dijetgen.sources import pythia
+from dijetgen.sources import read_shard
 from dijetgen.sources.lhco import N_COLUMNS
 
 MAX_PARTICLES = (N_COLUMNS - 1) // 3
@@ -15,8 +15,8 @@ MAX_PARTICLES = (N_COLUMNS - 1) // 3
 
 def _generate(args):
     n_events, shard, n_shards = args
-    sample = {"process": "qcd", "pthat_min": 1000.0, "events": n_events, "seed": 2020, "label": 0}
-    return pythia.read_shard(sample, "bench", shard, n_shards)
+    sample = {"source": "pythia", "process": "qcd", "pthat_min": 1000.0, "events": n_events, "seed": 2020, "label": 0}
+    return read_shard(sample, "bench", shard, n_shards)
 
 
 def lhco_rows(events: ak.Array, seed: int = 0) -> np.ndarray:

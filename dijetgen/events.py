@@ -7,9 +7,11 @@ needs to know where events came from::
 """
 
 import os
+from collections.abc import Iterator
 
 import awkward as ak
 import numpy as np
+import pyarrow.parquet as pq
 
 from dijetgen.errors import InputError
 
@@ -64,8 +66,34 @@ def write_parquet_atomic(write, path: str) -> None:
     os.replace(tmp, path)
 
 
-def write_events(events: ak.Array, path: str) -> None:
-    write_parquet_atomic(lambda tmp: ak.to_parquet(events, tmp, compression="zstd"), path)
+def write_event_chunks(chunks, path: str, check_source: str) -> int:
+    """Check and append chunks of events to one parquet file, one row group per chunk; returns the count.
+
+    Only one chunk is in memory at a time, and the file appears under its name only once complete.
+    """
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    tmp, writer, n_events = f"{path}.tmp", None, 0
+    try:
+        for events in chunks:
+            check_events(events, check_source)
+            table = ak.to_arrow_table(events, extensionarray=False)
+            writer = writer or pq.ParquetWriter(tmp, table.schema, compression="zstd")
+            writer.write_table(table)
+            n_events += len(events)
+        writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.close()
+            os.remove(tmp)
+        raise
+    os.replace(tmp, path)
+    return n_events
+
+
+def iter_event_chunks(path: str) -> Iterator[ak.Array]:
+    """The chunks of an events file, one row group at a time."""
+    for row_group in range(pq.ParquetFile(path).num_row_groups):
+        yield ak.from_parquet(path, row_groups=[row_group])
 
 
 def read_events(path: str) -> ak.Array:

@@ -1,17 +1,26 @@
 """Snakemake adapter: cluster one shard of events and keep the two leading jets of selected events."""
 
 import json
+from collections import Counter
 
-from dijetgen.events import read_events, write_parquet_atomic
+import pandas as pd
+
+from dijetgen.events import iter_event_chunks, write_parquet_atomic
 from dijetgen.jets import leading_dijets
 from dijetgen.snakemake_adapter import run
 
 
 def cluster_shard(snakemake):
-    events = read_events(snakemake.input[0])
-    table, cutflow = leading_dijets(events, snakemake.params.clustering, snakemake.params.selection)
+    tables, cutflow = [], Counter()
+    # Chunk by chunk (one row group each), so memory does not grow with the shard.
+    for events in iter_event_chunks(snakemake.input[0]):
+        table, chunk_cutflow = leading_dijets(events, snakemake.params.clustering, snakemake.params.selection)
+        tables.append(table)
+        cutflow.update(chunk_cutflow)
     print("cut flow:", json.dumps(cutflow))
-    write_parquet_atomic(lambda tmp: table.to_parquet(tmp, index=False), snakemake.output[0])
+    write_parquet_atomic(
+        lambda tmp: pd.concat(tables, ignore_index=True).to_parquet(tmp, index=False), snakemake.output[0]
+    )
 
 
 run(snakemake, cluster_shard)  # noqa: F821 (injected by Snakemake)

@@ -3,7 +3,14 @@ import numpy as np
 import pytest
 
 from dijetgen.errors import InputError
-from dijetgen.events import cartesian_to_collider, check_events, make_events, read_events, write_events
+from dijetgen.events import (
+    cartesian_to_collider,
+    check_events,
+    iter_event_chunks,
+    make_events,
+    read_events,
+    write_event_chunks,
+)
 
 
 def three_events(event=(7, 8, 9)):
@@ -24,12 +31,22 @@ def test_make_events_layout_and_dtypes():
     assert events.particles.pt.tolist() == [[100.0, 50.0], [30.0]]
 
 
-def test_events_parquet_round_trip(tmp_path):
-    events = three_events()
+def test_events_parquet_round_trip_keeps_chunks(tmp_path):
+    chunks = [three_events(), three_events(event=(10, 11, 12))]
     path = tmp_path / "sub" / "0.parquet"
-    write_events(events, str(path))
-    assert ak.array_equal(read_events(str(path)), events)
+    assert write_event_chunks(iter(chunks), str(path), "test") == 6
+    assert ak.array_equal(read_events(str(path)), ak.concatenate(chunks))
+    assert [chunk.event.tolist() for chunk in iter_event_chunks(str(path))] == [[7, 8, 9], [10, 11, 12]]
     assert not (tmp_path / "sub" / "0.parquet.tmp").exists()
+
+
+def test_a_bad_chunk_leaves_no_file(tmp_path):
+    bad = three_events(event=(10, 11, 12))
+    bad = ak.with_field(bad, bad.particles.pt * np.nan, ["particles", "pt"])
+    path = tmp_path / "0.parquet"
+    with pytest.raises(InputError, match="non-finite particle pt in event 10"):
+        write_event_chunks(iter([three_events(), bad]), str(path), "src.h5")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_check_events_accepts_good_events():

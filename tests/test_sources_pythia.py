@@ -61,6 +61,7 @@ def test_process_settings_qcd():
 
 def test_wprime_settings_are_accepted_by_pythia():
     sample = {
+        "source": "pythia",
         "process": "wprime",
         "events": 2,
         "seed": 1,
@@ -68,7 +69,7 @@ def test_wprime_settings_are_accepted_by_pythia():
         "masses": {"wprime": 3500.0, "x": 500.0, "y": 100.0},
         "wprime_window": 875.0,
     }
-    events = pythia.read_shard(sample, "wprime", 0, 1)
+    events = read_shard(sample, "wprime", 0, 1)
     assert events.label.tolist() == [1, 1]
     check_events(events, "pythia")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from conftest import random_lhco_rows, write_lhco
 
 from dijetgen.features import FEATURE_COLUMNS
 
@@ -121,3 +122,16 @@ def test_bad_lhco_file_gives_one_line_error_and_no_output(tmp_path):
     # Once from the job, once more from the failed log that the default profile shows.
     assert set(errors) == {"dijetgen error: short.h5: expected 2101 columns (700 particles x 3 + label), found 2100"}
     assert not list((tmp_path / "results").rglob("*.parquet"))
+
+
+def test_shard_count_does_not_change_the_features(tmp_path):
+    path = write_lhco(tmp_path / "rnd.h5", random_lhco_rows(30, seed=3)[0])
+    tables = []
+    for shards in (1, 3):
+        workdir = tmp_path / f"shards{shards}"
+        workdir.mkdir()
+        result = snakemake(workdir, {"samples": {"rnd": {"source": "lhco", "path": path, "shards": shards}}})
+        assert result.returncode == 0, result.stderr[-3000:]
+        tables.append(pd.read_parquet(workdir / "results/features/rnd.parquet"))
+    assert len(tables[0]) > 10
+    pd.testing.assert_frame_equal(tables[0], tables[1], check_exact=True)

@@ -1,6 +1,8 @@
 """HepMC3 ASCII files read with pyhepmc; visible final-state particles (status 1, no neutrinos)."""
 
+import itertools
 import os
+from collections.abc import Iterator
 
 import awkward as ak
 import numpy as np
@@ -8,7 +10,7 @@ import numpy as np
 from dijetgen.errors import InputError
 from dijetgen.events import cartesian_to_collider, make_events
 from dijetgen.sources.pythia import INVISIBLE
-from dijetgen.sources.sharding import shard_range
+from dijetgen.sources.sharding import chunk_ranges, shard_range
 
 
 def count_events(path: str) -> int:
@@ -17,7 +19,13 @@ def count_events(path: str) -> int:
         return sum(1 for line in handle if line.startswith(b"E "))
 
 
-def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
+def _visible_kinematics(event, to_gev: float) -> tuple[np.ndarray, ...]:
+    prt = event.numpy.particles
+    keep = (prt.status == 1) & ~np.isin(np.abs(prt.pid), INVISIBLE)
+    return cartesian_to_collider(*(to_gev * p[keep] for p in (prt.px, prt.py, prt.pz, prt.e)))
+
+
+def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[ak.Array]:
     import pyhepmc
 
     path = sample["path"]
@@ -28,21 +36,19 @@ def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
         raise InputError(f"{path}: no HepMC3 events found")
     n_events = min(n_total, sample.get("events") or n_total)
     start, stop = shard_range(n_events, shard, n_shards, f"samples.{name}")
-    columns = ([], [], [], [])  # pt, eta, phi, mass per event
     with pyhepmc.open(path) as reader:
-        for index, event in enumerate(reader):
-            if index >= stop:
-                break
-            if index < start:
-                continue
-            prt = event.numpy.particles
-            keep = (prt.status == 1) & ~np.isin(np.abs(prt.pid), INVISIBLE)
-            to_gev = 1e-3 if event.momentum_unit == pyhepmc.Units.MEV else 1.0
-            momenta = (to_gev * prt.px[keep], to_gev * prt.py[keep], to_gev * prt.pz[keep], to_gev * prt.e[keep])
-            for column, values in zip(columns, cartesian_to_collider(*momenta)):
-                column.append(values)
-    # pyhepmc stops quietly at an event it cannot parse.
-    if len(columns[0]) != stop - start:
-        raise InputError(f"{path}: event {start + len(columns[0])} cannot be parsed (damaged or truncated file)")
-    jagged = [ak.Array(values) for values in columns]
-    return make_events(*jagged, event=np.arange(start, stop), label=np.full(stop - start, sample["label"]))
+        events = itertools.islice(reader, start, stop)
+        for first, last in chunk_ranges(start, stop):
+            kinematics = [
+                _visible_kinematics(event, 1e-3 if event.momentum_unit == pyhepmc.Units.MEV else 1.0)
+                for event in itertools.islice(events, last - first)
+            ]
+            # pyhepmc stops quietly at an event it cannot parse.
+            if len(kinematics) != last - first:
+                raise InputError(
+                    f"{path}: event {first + len(kinematics)} cannot be parsed (damaged or truncated file)"
+                )
+            pt, eta, phi, mass = (ak.Array(list(column)) for column in zip(*kinematics))
+            yield make_events(
+                pt, eta, phi, mass, event=np.arange(first, last), label=np.full(last - first, sample["label"])
+            )

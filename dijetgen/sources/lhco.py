@@ -5,6 +5,7 @@ label. Each shard reads only its own row range, so no job ever holds the 17 GB f
 """
 
 import os
+from collections.abc import Iterator
 
 import awkward as ak
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 
 from dijetgen.errors import InputError
 from dijetgen.events import make_events
-from dijetgen.sources.sharding import shard_range
+from dijetgen.sources.sharding import chunk_ranges, shard_range
 
 N_COLUMNS = 2101
 
@@ -63,19 +64,23 @@ def rows_to_events(values: np.ndarray, first_event: int) -> ak.Array:
     )
 
 
-def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
+def _read_rows(store: pd.HDFStore, key: str, path: str, start: int, stop: int) -> np.ndarray:
+    try:
+        values = store.select(key, start=start, stop=stop).to_numpy(dtype=np.float64)
+    except Exception as err:
+        raise InputError(f"{path}: cannot read rows {start}-{stop} ({type(err).__name__}: {err})") from err
+    if not np.isfinite(values).all():
+        row = int(np.flatnonzero(~np.isfinite(values).all(axis=1))[0])
+        raise InputError(f"{path}: non-finite value in event {start + row}")
+    return values
+
+
+def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[ak.Array]:
     path = sample["path"]
     with _open(path) as store:
         key = _single_key(store, path)
         n_rows, _ = _table_shape(store, key, path)
         n_events = min(n_rows, sample.get("events") or n_rows)
         start, stop = shard_range(n_events, shard, n_shards, f"samples.{name}")
-        try:
-            frame = store.select(key, start=start, stop=stop)
-        except Exception as err:
-            raise InputError(f"{path}: cannot read rows {start}-{stop} ({type(err).__name__}: {err})") from err
-    values = frame.to_numpy(dtype=np.float64)
-    if not np.isfinite(values).all():
-        row = int(np.flatnonzero(~np.isfinite(values).all(axis=1))[0])
-        raise InputError(f"{path}: non-finite value in event {start + row}")
-    return rows_to_events(values, start)
+        for first, last in chunk_ranges(start, stop):
+            yield rows_to_events(_read_rows(store, key, path, first, last), first)

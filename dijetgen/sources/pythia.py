@@ -2,12 +2,13 @@
 
 import functools
 import operator
+from collections.abc import Iterator
 
 import awkward as ak
 import numpy as np
 
 from dijetgen.events import cartesian_to_collider, make_events
-from dijetgen.sources.sharding import shard_range
+from dijetgen.sources.sharding import chunk_ranges, shard_range
 
 INVISIBLE = (12, 14, 16)  # neutrinos leave no trace in the detector-level jets
 MAX_PYTHIA_SEED = 900_000_000
@@ -78,10 +79,13 @@ def visible_final_state(batch: ak.Array) -> ak.Array:
     return prt[(prt.status > 0) & ~invisible]
 
 
-def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
+def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[ak.Array]:
     start, stop = shard_range(sample["events"], shard, n_shards, f"samples.{name}.events")
     pythia = make_pythia(process_settings(sample), shard_seed(sample["seed"], shard))
-    # errorMode "skip" regenerates failed events, so every shard has exactly stop - start events.
-    prt = visible_final_state(pythia.nextBatch(stop - start, "skip"))
-    pt, eta, phi, _ = cartesian_to_collider(prt.p.px, prt.p.py, prt.p.pz, prt.p.e)
-    return make_events(pt, eta, phi, prt.m, event=np.arange(start, stop), label=np.full(stop - start, sample["label"]))
+    for first, last in chunk_ranges(start, stop):
+        # errorMode "skip" regenerates failed events, so every chunk has exactly last - first events.
+        prt = visible_final_state(pythia.nextBatch(last - first, "skip"))
+        pt, eta, phi, _ = cartesian_to_collider(prt.p.px, prt.p.py, prt.p.pz, prt.p.e)
+        yield make_events(
+            pt, eta, phi, prt.m, event=np.arange(first, last), label=np.full(last - first, sample["label"])
+        )

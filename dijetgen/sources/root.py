@@ -1,6 +1,7 @@
 """Flat or Delphes-style ROOT trees read with uproot: one entry per event, jagged particle branches."""
 
 import os
+from collections.abc import Iterator
 
 import awkward as ak
 import numpy as np
@@ -8,7 +9,7 @@ import uproot
 
 from dijetgen.errors import InputError
 from dijetgen.events import make_events
-from dijetgen.sources.sharding import shard_range
+from dijetgen.sources.sharding import chunk_ranges, shard_range
 
 
 def _tree(path: str, tree_name: str):
@@ -23,7 +24,7 @@ def _tree(path: str, tree_name: str):
     return file[tree_name]
 
 
-def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
+def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[ak.Array]:
     path, branches = sample["path"], sample["branches"]
     tree = _tree(path, sample["tree"])
     missing = sorted(b for b in branches.values() if b not in tree)
@@ -31,6 +32,11 @@ def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
         raise InputError(f"{path}: tree {sample['tree']!r} has no branch {missing[0]!r} (samples.{name}.branches)")
     n_events = min(tree.num_entries, sample.get("events") or tree.num_entries)
     start, stop = shard_range(n_events, shard, n_shards, f"samples.{name}")
+    for first, last in chunk_ranges(start, stop):
+        yield _events(tree, branches, first, last, sample["label"])
+
+
+def _events(tree, branches: dict, start: int, stop: int, label: int) -> ak.Array:
     # One branch at a time: a record field of an RNTuple ("jet.pt") then reads like a flat branch.
     arrays = {key: tree[branch].array(entry_start=start, entry_stop=stop) for key, branch in branches.items()}
     pt, eta, phi = arrays["pt"], arrays["eta"], arrays["phi"]
@@ -41,4 +47,4 @@ def read_shard(sample: dict, name: str, shard: int, n_shards: int) -> ak.Array:
         mass = np.sqrt(np.maximum(arrays["energy"] ** 2 - (pt * np.cosh(eta)) ** 2, 0.0))
     else:
         mass = ak.zeros_like(pt)
-    return make_events(pt, eta, phi, mass, event=np.arange(start, stop), label=np.full(stop - start, sample["label"]))
+    return make_events(pt, eta, phi, mass, event=np.arange(start, stop), label=np.full(stop - start, label))
