@@ -21,6 +21,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_pythia
 	$(BIN)/python -m benchmarks.bench_cluster
+	$(BIN)/python -m benchmarks.bench_memory
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
