@@ -4,6 +4,8 @@ The JSON schema fills top-level defaults; entries under `samples:` are free-form
 defaults live here, in one place that both the rules and the tests use.
 """
 
+import os
+import tempfile
 import zlib
 
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
@@ -28,3 +30,16 @@ def sample_settings(config: dict, name: str) -> dict:
     elif sample["source"] != "lhco":
         sample.setdefault("label", 0)
     return sample
+
+
+def writable_directory_problem(directory: str) -> str | None:
+    """Why outputs cannot be written under `directory`, or None; checked before Snakemake scans it."""
+    if os.path.exists(directory) and not os.path.isdir(directory):
+        return "it exists and is not a directory"
+    try:
+        os.makedirs(directory, exist_ok=True)
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as err:
+        return err.strerror or type(err).__name__
+    return None

@@ -1,4 +1,8 @@
-from dijetgen.config import sample_settings
+from dijetgen.config import sample_settings, writable_directory_problem
+
+results_problem = writable_directory_problem("results")
+if results_problem:
+    raise WorkflowError(f"results/: cannot write outputs there ({results_problem})")
 
 SAMPLES = list(config["samples"])
 

@@ -1,10 +1,13 @@
-"""Shared test helpers: tiny event files in the formats the sources read."""
+"""Shared test helpers: tiny event files in the formats the sources read, and the tiny workflow run."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,3 +73,34 @@ def lhco_file(tmp_path):
     """A 12-event LHCO-format file; returns (path, rows, particle arrays)."""
     rows, particles = random_lhco_rows(12, seed=1)
     return write_lhco(tmp_path / "events.h5", rows), rows, particles
+
+
+TINY = {
+    "seed": 7,
+    "shards": 2,
+    "samples": {
+        "qcd": {"source": "pythia", "process": "qcd", "events": 300},
+        "wprime": {"source": "pythia", "process": "wprime", "events": 100, "shards": 1},
+    },
+}
+
+
+def snakemake_command(workdir: Path, config: dict, *args: str) -> list[str]:
+    """The command that runs the repository's Snakefile in `workdir`, with `config` written next to it."""
+    config_file = workdir / "config.yaml"
+    config_file.write_text(yaml.safe_dump(config))
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
+    return command + ["--directory", str(workdir), "--configfile", str(config_file), "--cores", "2", *args]
+
+
+def snakemake(workdir: Path, config: dict, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(snakemake_command(workdir, config, *args), capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def tiny_run(tmp_path_factory):
+    """One real run of the whole workflow on TINY, shared by the integration tests that only read it."""
+    workdir = tmp_path_factory.mktemp("tiny")
+    result = snakemake(workdir, TINY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir

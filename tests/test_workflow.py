@@ -1,34 +1,12 @@
 """Integration: the real Snakemake workflow on a tiny Pythia config, its caching, and its input errors."""
 
 import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
-import pytest
 import yaml
-from conftest import random_lhco_rows, write_lhco
+from conftest import TINY, random_lhco_rows, snakemake, write_lhco
 
 from dijetgen.features import FEATURE_COLUMNS
-
-ROOT = Path(__file__).resolve().parents[1]
-TINY = {
-    "seed": 7,
-    "shards": 2,
-    "samples": {
-        "qcd": {"source": "pythia", "process": "qcd", "events": 300},
-        "wprime": {"source": "pythia", "process": "wprime", "events": 100, "shards": 1},
-    },
-}
-
-
-def snakemake(workdir: Path, config: dict, *args: str) -> subprocess.CompletedProcess:
-    """Run the repository's Snakefile in `workdir` with `config` written next to it."""
-    config_file = workdir / "config.yaml"
-    config_file.write_text(yaml.safe_dump(config))
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
-    command += ["--directory", str(workdir), "--configfile", str(config_file), "--cores", "2", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=600)
 
 
 def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
@@ -41,14 +19,6 @@ def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
         elif line.startswith("wildcards:") and rule:
             jobs.add(f"{rule}[{line[len('wildcards:') :].strip()}]")
     return jobs
-
-
-@pytest.fixture(scope="module")
-def tiny_run(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("tiny")
-    result = snakemake(workdir, TINY)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return workdir
 
 
 def test_feature_tables_follow_the_contract(tiny_run):

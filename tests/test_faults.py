@@ -1,0 +1,53 @@
+"""Faults: a run killed mid-stage resumes to the same results; awkward paths and outputs fail cleanly."""
+
+import os
+import signal
+import subprocess
+import time
+
+import pandas as pd
+import pytest
+from conftest import TINY, random_lhco_rows, snakemake, snakemake_command, write_lhco
+
+
+def kill_when(workdir, config, pattern: str, timeout: float = 180.0) -> None:
+    """Start the workflow and SIGKILL it, and every job it started, once a file matching `pattern` exists."""
+    process = subprocess.Popen(
+        snakemake_command(workdir, config), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = time.monotonic() + timeout
+    while not list(workdir.glob(pattern)):
+        assert process.poll() is None, "the workflow finished before the stage to interrupt began"
+        assert time.monotonic() < deadline, f"no {pattern} after {timeout} s"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+@pytest.mark.parametrize("stage", ["ingest", "cluster"])
+def test_killed_run_resumes_to_identical_features(tmp_path, tiny_run, stage):
+    kill_when(tmp_path, TINY, f"results/logs/{stage}/*/*.log")
+    assert not (tmp_path / "results/features/qcd.parquet").exists()
+    assert snakemake(tmp_path, TINY, "--unlock").returncode == 0
+    result = snakemake(tmp_path, TINY, "--rerun-incomplete")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for sample in TINY["samples"]:
+        resumed = pd.read_parquet(tmp_path / f"results/features/{sample}.parquet")
+        uninterrupted = pd.read_parquet(tiny_run / f"results/features/{sample}.parquet")
+        pd.testing.assert_frame_equal(resumed, uninterrupted, check_exact=True)
+
+
+def test_paths_with_spaces_and_quotes_work(tmp_path):
+    folder = tmp_path / 'my data\'s "R&D" run'
+    folder.mkdir()
+    path = write_lhco(folder / "events $HOME; ls.h5", random_lhco_rows(20, seed=3)[0])
+    result = snakemake(folder, {"samples": {"rnd": {"source": "lhco", "path": path, "shards": 1}}})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert len(pd.read_parquet(folder / "results/features/rnd.parquet")) > 0
+
+
+def test_unwritable_results_directory_is_named(tmp_path):
+    (tmp_path / "results").write_text("not a directory")
+    result = snakemake(tmp_path, {"samples": {"q": {"source": "pythia", "events": 10, "shards": 1}}}, "--dry-run")
+    assert result.returncode != 0
+    assert "results/: cannot write outputs there (it exists and is not a directory)" in result.stdout + result.stderr
