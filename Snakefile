@@ -13,9 +13,13 @@ include: "rules/common.smk"
 include: "rules/ingest.smk"
 include: "rules/cluster.smk"
 include: "rules/features.smk"
+include: "rules/split.smk"
+include: "rules/train.smk"
+include: "rules/sample.smk"
 
 
 rule all:
     input:
         expand("results/features/{sample}.parquet", sample=SAMPLES),
+        expand("results/samples/{model}.parquet", model=MODELS),
     default_target: True

@@ -76,23 +76,3 @@ def _log_columns(values: np.ndarray, log: np.ndarray) -> np.ndarray:
     out = values.copy()
     out[:, log] = np.log1p(values[:, log])
     return out
-
-
-def add_dijet_observables(table: pd.DataFrame) -> pd.DataFrame:
-    """Add mjj and deltaetajj to generated jets given as (pt, eta, m) per jet and dphijj.
-
-    Generated tables have no px/py/pz, so the dijet mass is rebuilt here with phi_j1 = 0, the frame that
-    dphijj is defined in. Tables without those columns come back unchanged.
-    """
-    needed = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "mj2", "dphijj"]
-    if not set(needed) <= set(table.columns):
-        return table
-    pt1, eta1, m1, pt2, eta2, m2, dphi = (table[name].to_numpy(np.float64) for name in needed)
-    px = pt1 + pt2 * np.cos(dphi)
-    py = pt2 * np.sin(dphi)
-    pz = pt1 * np.sinh(eta1) + pt2 * np.sinh(eta2)
-    e = np.sqrt((pt1 * np.cosh(eta1)) ** 2 + m1**2) + np.sqrt((pt2 * np.cosh(eta2)) ** 2 + m2**2)
-    out = table.copy()
-    out["mjj"] = np.sqrt(np.maximum(e**2 - px**2 - py**2 - pz**2, 0.0))
-    out["deltaetajj"] = np.abs(eta1 - eta2)
-    return out

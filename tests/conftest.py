@@ -75,12 +75,20 @@ def lhco_file(tmp_path):
     return write_lhco(tmp_path / "events.h5", rows), rows, particles
 
 
+TINY_MODEL = {"epochs": 3, "batch_size": 64, "hidden": [16], "patience": 5}
 TINY = {
     "seed": 7,
     "shards": 2,
     "samples": {
-        "qcd": {"source": "pythia", "process": "qcd", "events": 300},
+        "qcd": {"source": "pythia", "process": "qcd", "events": 400},
         "wprime": {"source": "pythia", "process": "wprime", "events": 100, "shards": 1},
+    },
+    "models": {
+        "ae": {"kind": "ae", "latent_dim": 3, "gmm_components": 2} | TINY_MODEL,
+        "vae": {"kind": "vae", "latent_dim": 3, "beta": 1.0} | TINY_MODEL,
+        "bvae": {"kind": "vae", "latent_dim": 3, "beta": 4.0} | TINY_MODEL,
+        "gan": {"kind": "gan", "latent_dim": 4} | TINY_MODEL,
+        "flow": {"kind": "flow", "transforms": 1, "bins": 4} | TINY_MODEL,
     },
 }
 

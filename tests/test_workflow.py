@@ -4,9 +4,11 @@ import subprocess
 
 import pandas as pd
 import yaml
-from conftest import TINY, random_lhco_rows, snakemake, write_lhco
+from conftest import ROOT, TINY, random_lhco_rows, snakemake, write_lhco
 
 from dijetgen.features import FEATURE_COLUMNS
+
+MODEL_FEATURES = yaml.safe_load((ROOT / "config.schema.yaml").read_text())["properties"]["features"]["default"]
 
 
 def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
@@ -45,18 +47,20 @@ def test_second_run_has_nothing_to_do(tiny_run):
     assert result.returncode == 0 and "Nothing to be done" in result.stdout
 
 
-def test_changing_r_reruns_cluster_and_features_only(tiny_run):
+def test_changing_r_reruns_cluster_and_what_follows_but_not_ingest(tiny_run):
     config = TINY | {"clustering": {"R": 0.8}}
-    jobs = planned_jobs(snakemake(tiny_run, config, "--dry-run"))
-    assert {job.split("[")[0] for job in jobs} == {"cluster", "features"}
-    assert len(jobs) == 5
+    rules = [job.split("[")[0] for job in planned_jobs(snakemake(tiny_run, config, "--dry-run"))]
+    assert "ingest" not in rules
+    assert rules.count("cluster") == 3 and rules.count("features") == 2 and rules.count("train") == 5
 
 
 def test_changing_one_samples_events_reruns_only_that_sample(tiny_run):
     config = yaml.safe_load(yaml.safe_dump(TINY))
     config["samples"]["wprime"]["events"] = 120
     jobs = planned_jobs(snakemake(tiny_run, config, "--dry-run"))
-    assert jobs == {"ingest[sample=wprime, shard=0]", "cluster[sample=wprime, shard=0]", "features[sample=wprime]"}
+    data_jobs = {job for job in jobs if job.startswith(("ingest", "cluster", "features"))}
+    assert data_jobs == {"ingest[sample=wprime, shard=0]", "cluster[sample=wprime, shard=0]", "features[sample=wprime]"}
+    assert not any("qcd" in job or job.startswith("train") for job in jobs)  # the models train on qcd only
 
 
 def test_no_event_passing_the_cuts_gives_an_empty_table_and_a_warning(tmp_path):
@@ -105,3 +109,22 @@ def test_shard_count_does_not_change_the_features(tmp_path):
         tables.append(pd.read_parquet(workdir / "results/features/rnd.parquet"))
     assert len(tables[0]) > 10
     pd.testing.assert_frame_equal(tables[0], tables[1], check_exact=True)
+
+
+def test_every_model_is_trained_and_sampled(tiny_run):
+    test_split = pd.read_parquet(tiny_run / "results/splits/test.parquet")
+    for model in TINY["models"]:
+        assert (tiny_run / f"results/models/{model}/model.pt").stat().st_size > 0
+        history = pd.read_csv(tiny_run / f"results/models/{model}/history.csv")
+        assert len(history) == TINY["models"][model]["epochs"]
+        samples = pd.read_parquet(tiny_run / f"results/samples/{model}.parquet")
+        assert len(samples) == len(test_split)
+        assert set(MODEL_FEATURES) <= set(samples.columns)
+
+
+def test_changing_one_models_hyperparameters_reruns_only_that_model(tiny_run):
+    config = yaml.safe_load(yaml.safe_dump(TINY))
+    config["models"]["gan"]["lr"] = 5.0e-4
+    jobs = planned_jobs(snakemake(tiny_run, config, "--dry-run"))
+    assert {job.split("[")[0] for job in jobs} <= {"train", "sample", "validate", "anomaly", "summary", "all"}
+    assert {job for job in jobs if job.startswith(("train", "sample"))} == {"train[model=gan]", "sample[model=gan]"}

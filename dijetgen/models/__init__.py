@@ -1,0 +1,32 @@
+"""Generative models of the dijet feature table, one kind per module, built and loaded by kind name.
+
+model = build_model("flow", ["ptj1", "mj1"], {"epochs": 20}, seed=42)
+model.fit(train, val, workdir="results/models/flow")
+model.save("results/models/flow/model.pt")
+events = load_model("results/models/flow/model.pt").sample(1000, seed=1)
+"""
+
+from dijetgen.checkpoints import CheckpointError, load_checkpoint
+from dijetgen.errors import InputError
+from dijetgen.models.ae import AutoEncoder
+from dijetgen.models.base import GenerativeModel
+from dijetgen.models.flow import Flow
+from dijetgen.models.gan import GAN
+from dijetgen.models.vae import VariationalAutoEncoder
+
+MODELS: dict[str, type[GenerativeModel]] = {cls.kind: cls for cls in (AutoEncoder, VariationalAutoEncoder, GAN, Flow)}
+
+
+def build_model(kind: str, features: list[str], hparams: dict, seed: int) -> GenerativeModel:
+    """An untrained model; unknown kinds and hyperparameters are InputErrors."""
+    if kind not in MODELS:
+        raise InputError(f"kind: {kind!r} is not one of {', '.join(MODELS)}")
+    return MODELS[kind](features, hparams, seed)
+
+
+def load_model(path, features: list[str] | None = None) -> GenerativeModel:
+    """A saved model of any kind; with `features`, a model trained on other features is a CheckpointError."""
+    header, tensors = load_checkpoint(path)
+    if header.get("kind") not in MODELS:
+        raise CheckpointError(f"{path}: unknown model kind {header.get('kind')!r}")
+    return MODELS[header["kind"]].restore(path, header, tensors, features)

@@ -1,0 +1,33 @@
+MODELS = list(config["models"])
+
+
+wildcard_constraints:
+    model="|".join(MODELS) or "no-models",
+
+
+rule train:
+    input:
+        train="results/splits/train.parquet",
+        val="results/splits/val.parquet",
+    output:
+        model="results/models/{model}/model.pt",
+        history="results/models/{model}/history.csv",
+        config="results/models/{model}/config.json",
+    params:
+        # Only this model's entry, so editing one model retrains only that one. The device is read from
+        # snakemake.config instead: moving a run to a GPU should not invalidate finished models.
+        hparams=lambda wildcards: config["models"][wildcards.model],
+        features=config["features"],
+        seed=config["seed"],
+    threads: config["threads"]
+    resources:
+        # Snakemake's standard gpu resource for SLURM and the like; HTCondor's plugin reads request_gpus.
+        **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
+    log:
+        "results/logs/train/{model}.log",
+    benchmark:
+        "results/benchmarks/train/{model}.tsv"
+    conda:
+        "../envs/models.yaml"
+    script:
+        "../scripts/train.py"
