@@ -16,10 +16,15 @@ include: "rules/features.smk"
 include: "rules/split.smk"
 include: "rules/train.smk"
 include: "rules/sample.smk"
+include: "rules/report.smk"
+include: "rules/validate.smk"
+include: "rules/anomaly.smk"
 
 
 rule all:
     input:
         expand("results/features/{sample}.parquet", sample=SAMPLES),
         expand("results/samples/{model}.parquet", model=MODELS),
+        VALIDATION_OUTPUTS,
+        ANOMALY_OUTPUTS,
     default_target: True

@@ -1,0 +1,97 @@
+from dijetgen.anomaly import BASELINE, scored_models, signal_sample
+
+SIGNAL = signal_sample(config)
+ANOMALY_MODELS = scored_models(config) if SIGNAL is not None else []
+BASELINE_NAME = f"{BASELINE}_cut"
+if BASELINE_NAME in MODELS:
+    raise ValueError(f"models: {BASELINE_NAME} is reserved for the plain {BASELINE} cut baseline")
+ANOMALY_INPUTS = {
+    "test": "results/splits/test.parquet",
+    "train": "results/splits/train.parquet",
+    "val": "results/splits/val.parquet",
+    "signal": f"results/features/{SIGNAL}.parquet",
+}
+
+
+rule anomaly:
+    input:
+        model="results/models/{model}/model.pt",
+        **ANOMALY_INPUTS,
+    output:
+        **anomaly_outputs("{model}", "{model}"),
+    params:
+        features=config["features"],
+        label="{model}",
+        baseline=None,
+        signal=SIGNAL,
+    wildcard_constraints:
+        model="|".join(ANOMALY_MODELS) or "no-anomaly-models",
+    log:
+        "results/logs/anomaly/{model}.log",
+    benchmark:
+        "results/benchmarks/anomaly/{model}.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/anomaly.py"
+
+
+rule anomaly_baseline:
+    input:
+        **ANOMALY_INPUTS,
+    output:
+        **anomaly_outputs(BASELINE_NAME, "Anomaly detection"),
+    params:
+        features=config["features"],
+        label=f"{BASELINE} cut",
+        baseline=BASELINE,
+        signal=SIGNAL,
+    log:
+        f"results/logs/anomaly/{BASELINE_NAME}.log",
+    benchmark:
+        f"results/benchmarks/anomaly/{BASELINE_NAME}.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/anomaly.py"
+
+
+rule anomaly_summary:
+    input:
+        rocs=expand("results/anomaly/{name}/roc.csv", name=ANOMALY_MODELS + [BASELINE_NAME]),
+        aucs=expand("results/anomaly/{name}/auc.json", name=ANOMALY_MODELS + [BASELINE_NAME]),
+    output:
+        table=for_report(
+            "results/anomaly/summary.csv", "anomaly_summary", "Anomaly detection", table="anomaly summary"
+        ),
+        roc_all=for_report(
+            "results/anomaly/figures/roc_all.png", "roc_all", "Anomaly detection", figure="ROC, all models"
+        ),
+        roc_all_pdf="results/anomaly/figures/roc_all.pdf",
+        sic_all=for_report(
+            "results/anomaly/figures/sic_all.png", "sic_all", "Anomaly detection", figure="SIC, all models"
+        ),
+        sic_all_pdf="results/anomaly/figures/sic_all.pdf",
+    params:
+        signal=SIGNAL,
+    log:
+        "results/logs/anomaly/summary.log",
+    benchmark:
+        "results/benchmarks/anomaly/summary.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/anomaly_summary.py"
+
+
+ANOMALY_OUTPUTS = (
+    expand(
+        "results/anomaly/{name}/{file}",
+        name=ANOMALY_MODELS + [BASELINE_NAME],
+        file=["roc.csv", "auc.json", "roc.png", "roc.pdf", "sic.png", "sic.pdf"],
+    )
+    + ["results/anomaly/summary.csv"]
+    + expand("results/anomaly/figures/{name}.{ext}", name=["roc_all", "sic_all"], ext=["png", "pdf"])
+    if SIGNAL is not None
+    else []
+)

@@ -1,0 +1,145 @@
+from dijetgen.anomaly import signal_sample
+from dijetgen.observables import observable_names
+
+OBSERVABLES = observable_names(config["features"])
+MASS_PLANE = {"mj1", "mj2"} <= set(config["features"])
+# The latent projection is coloured by the anomaly signal, so latent figures need one.
+LATENT_SIGNAL = signal_sample(config)
+LATENT_MODELS = [name for name, hparams in config["models"].items() if hparams["kind"] in ("ae", "vae") and LATENT_SIGNAL]
+
+
+rule validate:
+    input:
+        generated="results/samples/{model}.parquet",
+        train="results/splits/train.parquet",
+        test="results/splits/test.parquet",
+    output:
+        "results/validation/{model}/metrics.json",
+    params:
+        features=config["features"],
+        settings=config["validation"],
+        seed=config["seed"],
+    log:
+        "results/logs/validate/{model}.log",
+    benchmark:
+        "results/benchmarks/validate/{model}.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/validate.py"
+
+
+rule validation_figures:
+    input:
+        generated="results/samples/{model}.parquet",
+        test="results/splits/test.parquet",
+    output:
+        observables=[model_figure(name, "observable", "Distributions", observable=name) for name in OBSERVABLES],
+        observables_pdf=expand("results/validation/{{model}}/figures/{name}.pdf", name=OBSERVABLES),
+        correlations=model_figure("correlation_difference", "correlation_difference", "Correlations"),
+        correlations_pdf="results/validation/{model}/figures/correlation_difference.pdf",
+        **(
+            {
+                "mass_plane": model_figure("mj1_mj2", "mass_plane", "Correlations"),
+                "mass_plane_pdf": "results/validation/{model}/figures/mj1_mj2.pdf",
+            }
+            if MASS_PLANE
+            else {}
+        ),
+    params:
+        features=config["features"],
+        observables=OBSERVABLES,
+        bins=config["validation"]["bins"],
+    log:
+        "results/logs/validation_figures/{model}.log",
+    benchmark:
+        "results/benchmarks/validation_figures/{model}.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/plot_validation.py"
+
+
+rule latent_figures:
+    input:
+        model="results/models/{model}/model.pt",
+        test="results/splits/test.parquet",
+        train="results/splits/train.parquet",
+        val="results/splits/val.parquet",
+        signal=f"results/features/{LATENT_SIGNAL}.parquet",
+    output:
+        traversal=model_figure("latent_traversal", "latent_traversal", "Latent space"),
+        traversal_pdf="results/validation/{model}/figures/latent_traversal.pdf",
+        projection=model_figure("latent_projection", "latent_projection", "Latent space"),
+        projection_pdf="results/validation/{model}/figures/latent_projection.pdf",
+    params:
+        features=config["features"],
+        signal=LATENT_SIGNAL,
+    wildcard_constraints:
+        model="|".join(LATENT_MODELS) or "no-latent-models",
+    log:
+        "results/logs/latent_figures/{model}.log",
+    benchmark:
+        "results/benchmarks/latent_figures/{model}.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/plot_latent.py"
+
+
+rule validation_summary:
+    input:
+        expand("results/validation/{model}/metrics.json", model=MODELS),
+    output:
+        table=for_report("results/validation/summary.csv", "summary", "Summary", table="validation summary"),
+        w1_ratios=for_report("results/validation/figures/w1_ratios.png", "w1_ratios", "Summary", figure="W1 ratios"),
+        w1_ratios_pdf="results/validation/figures/w1_ratios.pdf",
+    log:
+        "results/logs/validation_summary.log",
+    benchmark:
+        "results/benchmarks/validation_summary.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/summary.py"
+
+
+rule training_curves:
+    input:
+        expand("results/models/{model}/history.csv", model=MODELS),
+    output:
+        for_report(
+            "results/validation/figures/training_curves.png", "training_curves", "Summary", figure="training curves"
+        ),
+        "results/validation/figures/training_curves.pdf",
+    params:
+        models=MODELS,
+    log:
+        "results/logs/training_curves.log",
+    benchmark:
+        "results/benchmarks/training_curves.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/plot_training_curves.py"
+
+
+VALIDATION_FIGURES = OBSERVABLES + ["correlation_difference"] + (["mj1_mj2"] if MASS_PLANE else [])
+VALIDATION_OUTPUTS = (
+    expand("results/validation/{model}/metrics.json", model=MODELS)
+    + expand(
+        "results/validation/{model}/figures/{name}.{ext}", model=MODELS, name=VALIDATION_FIGURES, ext=["png", "pdf"]
+    )
+    + expand(
+        "results/validation/{model}/figures/{name}.{ext}",
+        model=LATENT_MODELS,
+        name=["latent_traversal", "latent_projection"],
+        ext=["png", "pdf"],
+    )
+    + (
+        ["results/validation/summary.csv"]
+        + expand("results/validation/figures/{name}.{ext}", name=["w1_ratios", "training_curves"], ext=["png", "pdf"])
+        if MODELS
+        else []
+    )
+)

@@ -1,0 +1,39 @@
+"""Snakemake adapter: score test background and signal with one model (or cut on mj1), write ROC, AUC, SIC.
+
+With params.baseline set to a column name, that column is the score: the plain cut the models must beat.
+"""
+
+import json
+
+import torch
+
+from dijetgen.anomaly import read_anomaly_events, roc_curve, roc_summary
+from dijetgen.models import load_model
+from dijetgen.plots.roc import plot_rejection, plot_sic
+from dijetgen.plots.style import save_figure
+from dijetgen.snakemake_adapter import run
+from dijetgen.validation import json_safe
+
+
+def score_events(snakemake):
+    inputs, output, params, name = snakemake.input, snakemake.output, snakemake.params, snakemake.params.label
+    columns = [params.baseline] if params.baseline else params.features
+    background, signal = read_anomaly_events(inputs.test, inputs.signal, [inputs.train, inputs.val], columns)
+    if params.baseline:
+        scores = [table[params.baseline].to_numpy() for table in (background, signal)]
+    else:
+        torch.set_num_threads(snakemake.threads)
+        model = load_model(inputs.model, features=params.features)
+        scores = [model.score(table) for table in (background, signal)]
+    curve = roc_curve(*scores)
+    summary = {"model": name, "background_events": len(background), "signal_events": len(signal)}
+    summary |= roc_summary(curve)
+    print(json.dumps(summary, indent=1))
+    curve.to_csv(output.roc, index=False)
+    with open(output.auc, "w") as out:
+        json.dump(json_safe(summary), out, indent=1, allow_nan=False)
+    save_figure(plot_rejection({name: curve}, {name: summary["auc"]}), output.roc_png, output.roc_pdf)
+    save_figure(plot_sic({name: curve}), output.sic_png, output.sic_pdf)
+
+
+run(snakemake, score_events)  # noqa: F821 (injected by Snakemake)

@@ -1,0 +1,28 @@
+"""Snakemake adapter: compare one model's generated events with the test set and write metrics.json."""
+
+import json
+
+import pandas as pd
+
+from dijetgen.snakemake_adapter import run
+from dijetgen.validation import ValidationSettings, json_safe, read_checked, summary_row, validate
+
+
+def validate_model(snakemake):
+    params, name = snakemake.params, snakemake.wildcards.model
+    tables = {part: read_checked(snakemake.input[part], params.features) for part in ("generated", "train", "test")}
+    metrics = validate(
+        tables["generated"],
+        tables["train"],
+        tables["test"],
+        params.features,
+        ValidationSettings(**params.settings),
+        params.seed,
+        snakemake.threads,
+    )
+    print(pd.Series(summary_row(name, metrics)).to_string())
+    with open(snakemake.output[0], "w") as out:
+        json.dump(json_safe({"model": name} | metrics), out, indent=1, allow_nan=False)
+
+
+run(snakemake, validate_model)  # noqa: F821 (injected by Snakemake)

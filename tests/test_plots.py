@@ -1,0 +1,83 @@
+"""Every figure is drawn from toy inputs and written as a non-empty PNG and PDF."""
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from test_validation import FAST, FEATURES, LinearAutoEncoder, toy_events
+
+from dijetgen.anomaly import roc_curve
+from dijetgen.latent import latent_projection, latent_traversal
+from dijetgen.metrics import correlation_difference
+from dijetgen.plots.correlations import plot_correlation_difference, plot_mass_plane
+from dijetgen.plots.distributions import plot_data_vs_generated
+from dijetgen.plots.latent import plot_latent_projection, plot_latent_traversal
+from dijetgen.plots.roc import plot_rejection, plot_sic
+from dijetgen.plots.style import save_figure
+from dijetgen.plots.summary import plot_training_curves, plot_w1_ratios
+
+
+def written(fig, tmp_path, name="figure"):
+    paths = [tmp_path / f"{name}.png", tmp_path / f"{name}.pdf"]
+    save_figure(fig, *map(str, paths))
+    return all(path.stat().st_size > 1000 for path in paths)
+
+
+@pytest.fixture(scope="module")
+def data():
+    return toy_events(2000, 1), toy_events(2000, 2, mass_scale=1.2)
+
+
+def test_backend_is_agg():
+    assert matplotlib.get_backend().lower() == "agg"
+
+
+@pytest.mark.parametrize("name", ["mj1", "etaj2", "tau21j1"])
+def test_data_vs_generated(data, tmp_path, name):
+    real, generated = data
+    assert written(plot_data_vs_generated(real[name], generated[name], name, FAST.bins, "toy"), tmp_path)
+
+
+def test_a_constant_observable_still_plots(tmp_path):
+    assert written(plot_data_vs_generated(np.ones(100), np.ones(50), "mj1", 10, "toy"), tmp_path)
+
+
+def test_mass_plane(data, tmp_path):
+    assert written(plot_mass_plane(*data, "toy", bins=30), tmp_path)
+
+
+def test_correlation_difference(data, tmp_path):
+    real, generated = data
+    difference = correlation_difference(generated[FEATURES].to_numpy(), real[FEATURES].to_numpy())
+    assert written(plot_correlation_difference(difference, FEATURES, "toy"), tmp_path)
+
+
+def test_w1_ratios(tmp_path):
+    names = ["mj1", "mj2", "mjj"]
+    ratios = pd.DataFrame({"vae": [1.2, 3.0, 0.9], "flow": [1.0, 1.1, np.nan]}, index=names)
+    assert written(plot_w1_ratios(ratios, ratios * 0.1), tmp_path)
+
+
+def test_training_curves(tmp_path):
+    epochs = np.arange(1, 11)
+    histories = {
+        "vae": pd.DataFrame({"epoch": epochs, "loss": 1 / epochs, "val_loss": 1.1 / epochs, "seconds": 1.0}),
+        "gan": pd.DataFrame({"epoch": epochs, "d_loss": -epochs / 10, "g_loss": epochs / 5, "val_loss": 1 / epochs}),
+    }
+    assert written(plot_training_curves(histories), tmp_path)
+
+
+def test_latent_figures(data, tmp_path):
+    real, generated = data
+    model = LinearAutoEncoder()
+    traversal = latent_traversal(model, real, steps=5)
+    assert written(plot_latent_traversal(traversal, model.features, "toy"), tmp_path, "traversal")
+    assert written(plot_latent_projection(*latent_projection(model, real, generated), "toy"), tmp_path, "projection")
+
+
+def test_rejection_and_sic(tmp_path):
+    rng = np.random.default_rng(1)
+    curves = {"model": roc_curve(rng.normal(size=2000), rng.normal(1, 1, 500))}
+    curves["baseline"] = roc_curve(rng.normal(size=2000), rng.normal(0.3, 1, 500))
+    assert written(plot_rejection(curves, {"model": 0.76, "baseline": 0.58}), tmp_path, "roc")
+    assert written(plot_sic(curves), tmp_path, "sic")

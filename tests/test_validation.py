@@ -1,0 +1,133 @@
+"""validate() on toy events: the report's structure, the floor, and the time one model takes."""
+
+import json
+import math
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from dijetgen.latent import latent_projection, latent_traversal
+from dijetgen.observables import observable_names
+from dijetgen.validation import ValidationSettings, json_safe, summary_row, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
+FAST = ValidationSettings(bootstrap=3, fpd_points=3, fpd_batches=3, kpd_batches=3, classifier_folds=3)
+
+
+def toy_events(n: int, seed: int, mass_scale: float = 1.0) -> pd.DataFrame:
+    """Dijet-like features with a pT-mass correlation; mass_scale mimics a model that gets the masses wrong."""
+    rng = np.random.default_rng(seed)
+    ptj1 = 1200 + rng.exponential(200, n)
+    mj1 = mass_scale * (0.05 * ptj1 + rng.exponential(60, n))
+    return pd.DataFrame(
+        {
+            "ptj1": ptj1,
+            "etaj1": rng.normal(0, 1, n),
+            "mj1": mj1,
+            "ptj2": ptj1 * rng.uniform(0.7, 1.0, n),
+            "etaj2": rng.normal(0, 1, n),
+            "dphijj": rng.normal(np.pi, 0.2, n),
+            "mj2": mass_scale * rng.exponential(50, n),
+            "tau21j1": rng.beta(5, 3, n),
+            "tau21j2": rng.beta(5, 3, n),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def good_and_bad():
+    train, test = toy_events(3000, 1), toy_events(1500, 2)
+    good = validate(toy_events(1500, 3), train, test, FEATURES, FAST, seed=0)
+    bad = validate(toy_events(1500, 4, mass_scale=1.3), train, test, FEATURES, FAST, seed=0)
+    return good, bad
+
+
+def test_every_observable_has_each_distance_with_its_floor(good_and_bad):
+    good, _ = good_and_bad
+    assert list(good["observables"]) == observable_names(FEATURES)
+    for distances in good["observables"].values():
+        assert set(distances) == {"w1", "ks", "chi2_ndf"}
+        assert set(distances["w1"]) == {"generated", "floor", "ratio"}
+        assert set(distances["w1"]["ratio"]) == {"value", "error"}
+    assert good["events"] == {"generated": 1500, "train": 1500, "test": 1500}
+
+
+def test_a_sample_of_the_data_distribution_sits_at_the_floor(good_and_bad):
+    good, _ = good_and_bad
+    row = summary_row("good", good)
+    assert 0.5 < row["median_w1_ratio"] < 2.0
+    assert row["classifier_auc"] == pytest.approx(0.5, abs=0.05)
+    assert abs(row["fpd"] - row["fpd_floor"]) < 0.05
+
+
+def test_wrong_masses_show_up_in_masses_not_in_angles(good_and_bad):
+    _, bad = good_and_bad
+    w1 = {name: distances["w1"]["ratio"]["value"] for name, distances in bad["observables"].items()}
+    assert w1["mj1"] > 3 and w1["mj2"] > 3
+    assert w1["etaj1"] < 3
+    row = summary_row("bad", bad)
+    assert row["worst_observable"] in ("mj1", "mj2")
+    assert row["classifier_auc"] > 0.6 > row["classifier_auc_floor"]
+    assert row["fpd"] > max(3 * row["fpd_error"], 5 * row["fpd_floor"])
+
+
+def test_correlation_difference_is_a_feature_matrix(good_and_bad):
+    good, _ = good_and_bad
+    difference = np.array(good["correlation"]["difference"])
+    assert difference.shape == (len(FEATURES), len(FEATURES))
+    assert good["correlation"]["features"] == FEATURES
+
+
+def test_metrics_are_strict_json_after_json_safe(good_and_bad):
+    good, _ = good_and_bad
+    text = json.dumps(json_safe(good | {"odd": [math.nan, np.float64(math.inf), 1.5]}), allow_nan=False)
+    assert json.loads(text)["odd"] == [None, None, 1.5]
+    assert summary_row("good", json.loads(text))["median_w1_ratio"] > 0
+
+
+def test_one_model_at_the_default_settings_takes_well_under_a_minute():
+    train, test = toy_events(12000, 1), toy_events(3000, 2)
+    start = time.perf_counter()
+    validate(toy_events(3000, 3), train, test, FEATURES, ValidationSettings(), seed=0)
+    assert time.perf_counter() - start < 15
+
+
+class LinearAutoEncoder:
+    """A stand-in for a trained VAE: the code is two fixed linear combinations of the standardised masses."""
+
+    features = ["mj1", "mj2", "tau21j1"]
+
+    def encode(self, table):
+        return np.column_stack([(table["mj1"] - 100) / 50, (table["mj2"] - 50) / 50])
+
+    def decode(self, z):
+        z = np.asarray(z)
+        return pd.DataFrame({"mj1": 100 + 50 * z[:, 0], "mj2": 50 + 50 * z[:, 1], "tau21j1": 0.5 + 0 * z[:, 0]})
+
+
+def test_latent_traversal_moves_each_feature_with_its_dimension():
+    traversal = latent_traversal(LinearAutoEncoder(), toy_events(1000, 1), steps=5)
+    assert len(traversal) == 2 * 5
+    first, second = (traversal[traversal["dim"] == dim] for dim in (0, 1))
+    assert first["mj1"].is_monotonic_increasing and first["mj2"].nunique() == 1
+    assert second["mj2"].is_monotonic_increasing and second["mj1"].nunique() == 1
+
+
+def test_latent_projection_of_a_two_dimensional_code_is_the_code():
+    background, signal = toy_events(300, 1), toy_events(50, 2, mass_scale=2)
+    projected_background, projected_signal, names = latent_projection(LinearAutoEncoder(), background, signal)
+    assert projected_background.shape == (300, 2) and projected_signal.shape == (50, 2)
+    assert projected_background == pytest.approx(LinearAutoEncoder().encode(background))
+    assert names == ["$z_0$", "$z_1$"]
+
+
+def test_schema_defaults_are_the_settings_defaults():
+    schema = yaml.safe_load((ROOT / "config.schema.yaml").read_text())
+    properties = schema["properties"]["validation"]["properties"]
+    assert {key: spec["default"] for key, spec in properties.items()} == asdict(ValidationSettings())
