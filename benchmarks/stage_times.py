@@ -1,7 +1,8 @@
 """How a finished run's time splits by stage, from Snakemake's per-job benchmark files.
 
 `python -m benchmarks.stage_times [results/benchmarks]` prints, per rule, the number of jobs, the summed
-job seconds (CPU-bound jobs, so about core-seconds) and the largest peak RSS.
+wall seconds of its jobs (inflated when more jobs run than there are cores), their summed CPU seconds,
+and the largest peak RSS.
 """
 
 import sys
@@ -20,6 +21,7 @@ def stage_times(root: Path) -> pd.DataFrame:
                 "stage": stage_dir.name,
                 "jobs": len(jobs),
                 "job_seconds": table["s"].sum(),
+                "cpu_seconds": pd.to_numeric(table["cpu_time"], errors="coerce").sum(),
                 "max_rss_mb": pd.to_numeric(table["max_rss"], errors="coerce").max(),
             }
         )
