@@ -91,6 +91,13 @@ def test_good_config_gets_defaults():
         (lambda c: c["samples"]["qcd"].update(source="root", path="x.root"), "'tree' is a required property"),
         (lambda c: c.update(clustering={"algorithm": "siscone"}), "'siscone' is not one of"),
         (lambda c: c.update(selection={"max_abs_eta": 0}), "0 is less than or equal to the minimum of 0"),
+        (
+            lambda c: c.update(models={"m": {"kind": "diffusion"}}),
+            "'diffusion' is not one of ['ae', 'vae', 'gan', 'flow']",
+        ),
+        (lambda c: c.update(models={"m": {"kind": "ae", "hidden": 64}}), "64 is not of type 'array'"),
+        (lambda c: c.update(models={"m": {"kind": "ae", "epochs": "10"}}), "'10' is not of type 'integer'"),
+        (lambda c: c.update(threads=0), "0 is less than the minimum of 1"),
     ],
 )
 def test_bad_config_is_rejected_naming_the_problem(change, named):

@@ -125,10 +125,11 @@ def test_unknown_kind_and_hyperparameters_are_input_errors():
         build_model("flow", FEATURES, {"flow": "realnvp"}, seed=0)
 
 
-def test_same_seed_same_initial_weights():
-    first, again = (build_model("flow", FEATURES, TINY["flow"], seed=3) for _ in range(2))
+def test_same_seed_same_initial_weights_and_another_seed_others():
+    first, again, other = (build_model("flow", FEATURES, TINY["flow"], seed=s) for s in (3, 3, 4))
     for a, b in zip(first.nets["flow"].parameters(), again.nets["flow"].parameters()):
         assert a.equal(b)
+    assert not all(a.equal(c) for a, c in zip(first.nets["flow"].parameters(), other.nets["flow"].parameters()))
 
 
 def test_vae_kl_warmup_is_linear_then_beta():
