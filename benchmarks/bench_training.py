@@ -11,34 +11,14 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import torch
 import yaml
 
 from dijetgen.models import MODELS, build_model
+from dijetgen.toy import toy_dijet_table
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
-
-
-def synthetic_table(n: int, seed: int = 0) -> pd.DataFrame:
-    """Dijet-like events: a falling pT spectrum, balanced jets, and 30% of j1 from a 500 GeV resonance."""
-    rng = np.random.default_rng(seed)
-    ptj1 = 1200 + rng.exponential(250, n)
-    peak = rng.random(n) < 0.3
-    return pd.DataFrame(
-        {
-            "ptj1": ptj1,
-            "etaj1": rng.normal(0, 1, n),
-            "mj1": np.where(peak, rng.normal(500, 20, n), rng.lognormal(np.log(0.07 * ptj1), 0.5)),
-            "ptj2": ptj1 * rng.uniform(0.75, 1.0, n),
-            "etaj2": rng.normal(0, 1, n),
-            "dphijj": np.pi + rng.normal(0, 0.1, n),
-            "mj2": rng.lognormal(np.log(60), 0.6, n),
-            "tau21j1": np.where(peak, rng.beta(3, 5, n), rng.beta(5, 3, n)),
-            "tau21j2": rng.beta(5, 3, n),
-        }
-    )
 
 
 def configured_models() -> dict:
@@ -55,7 +35,7 @@ def events_per_second(hparams: dict, train, val, device: str, epochs: int) -> fl
 
 
 def main(n_rows: int = 20000, epochs: int = 4) -> None:
-    table = synthetic_table(n_rows)
+    table = toy_dijet_table(n_rows)
     train, val = table.iloc[: n_rows * 3 // 4], table.iloc[n_rows * 3 // 4 :]
     devices = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
     print(f"{len(train)} training events, {epochs} epochs, {torch.get_num_threads()} CPU threads, devices: {devices}")

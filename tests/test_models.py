@@ -1,11 +1,11 @@
 import numpy as np
-import pandas as pd
 import pytest
 
 from dijetgen.checkpoints import CheckpointError
 from dijetgen.errors import InputError
 from dijetgen.models import MODELS, build_model, load_model
 from dijetgen.models.vae import VariationalAutoEncoder
+from dijetgen.toy import toy_dijet_table
 
 FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
 # Small networks and few epochs: enough to see learning, fast on two CPU cores.
@@ -17,31 +17,11 @@ TINY = {
 }
 
 
-def toy_table(n, seed):
-    """Correlated dijet-like events: a falling pT spectrum, and 30% of j1 from a 500 GeV resonance."""
-    rng = np.random.default_rng(seed)
-    ptj1 = 1200 + rng.exponential(250, n)
-    peak = rng.random(n) < 0.3
-    return pd.DataFrame(
-        {
-            "ptj1": ptj1,
-            "etaj1": rng.normal(0, 1, n),
-            "mj1": np.where(peak, rng.normal(500, 20, n), rng.lognormal(np.log(0.07 * ptj1), 0.5)),
-            "ptj2": ptj1 * rng.uniform(0.75, 1.0, n),
-            "etaj2": rng.normal(0, 1, n),
-            "dphijj": np.pi + rng.normal(0, 0.1, n),
-            "mj2": rng.lognormal(np.log(60), 0.6, n),
-            "tau21j1": np.where(peak, rng.beta(3, 5, n), rng.beta(5, 3, n)),
-            "tau21j2": rng.beta(5, 3, n),
-        }
-    )
-
-
 @pytest.fixture(scope="module", params=sorted(MODELS))
 def trained(request, tmp_path_factory):
     kind = request.param
     model = build_model(kind, FEATURES, {"epochs": 4, "batch_size": 128, "lr": 2e-3} | TINY[kind], seed=1)
-    history = model.fit(toy_table(2000, 0), toy_table(500, 1), tmp_path_factory.mktemp(kind), device="cpu")
+    history = model.fit(toy_dijet_table(2000, 0), toy_dijet_table(500, 1), tmp_path_factory.mktemp(kind), device="cpu")
     return model, history
 
 
@@ -64,7 +44,7 @@ def test_samples_have_the_feature_columns(trained):
 
 def test_score_is_one_finite_number_per_event(trained):
     model, _ = trained
-    scores = model.score(toy_table(50, 2))
+    scores = model.score(toy_dijet_table(50, 2))
     assert scores.shape == (50,) and np.isfinite(scores).all()
 
 
@@ -74,14 +54,14 @@ def test_save_load_round_trip(trained, tmp_path):
     again = load_model(tmp_path / "model.pt", features=FEATURES)
     assert type(again) is type(model) and again.hparams == model.hparams
     assert again.sample(200, seed=3).equals(model.sample(200, seed=3))
-    np.testing.assert_array_equal(again.score(toy_table(20, 2)), model.score(toy_table(20, 2)))
+    np.testing.assert_array_equal(again.score(toy_dijet_table(20, 2)), model.score(toy_dijet_table(20, 2)))
 
 
 def test_encode_decode_of_latent_models(trained):
     model, _ = trained
     if model.kind not in ("ae", "vae"):
         pytest.skip("no latent code")
-    table = toy_table(40, 2)
+    table = toy_dijet_table(40, 2)
     codes = model.encode(table)
     assert codes.shape == (40, model.hparams["latent_dim"])
     decoded = model.decode(codes)
@@ -140,6 +120,6 @@ def test_vae_kl_warmup_is_linear_then_beta():
 
 def test_wgan_gp_trains(tmp_path):
     gan = build_model("gan", FEATURES, TINY["gan"] | {"loss": "wgan-gp", "n_critic": 2, "epochs": 2}, seed=0)
-    history = gan.fit(toy_table(600, 0), toy_table(200, 1), tmp_path, device="cpu")
+    history = gan.fit(toy_dijet_table(600, 0), toy_dijet_table(200, 1), tmp_path, device="cpu")
     assert {"wasserstein", "gp", "val_w1"} <= set(history.columns)
-    assert np.isfinite(gan.score(toy_table(10, 2))).all()
+    assert np.isfinite(gan.score(toy_dijet_table(10, 2))).all()

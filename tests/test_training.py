@@ -1,13 +1,14 @@
 import pandas as pd
 import pytest
 import torch
-from test_models import FEATURES, TINY, toy_table
+from test_models import FEATURES, TINY
 from torch import nn
 
 from dijetgen import training
 from dijetgen.checkpoints import CheckpointError
 from dijetgen.errors import InputError
 from dijetgen.models import MODELS, build_model
+from dijetgen.toy import toy_dijet_table
 
 
 class ScriptedModel:
@@ -80,7 +81,7 @@ def test_corrupt_resume_checkpoint_names_the_file(tmp_path):
 @pytest.mark.parametrize("kind", sorted(MODELS))
 def test_resume_after_interruption_matches_an_uninterrupted_run(kind, tmp_path):
     hparams = TINY[kind] | {"epochs": 3, "batch_size": 128, "patience": 5}
-    train, val = toy_table(600, 0), toy_table(200, 1)
+    train, val = toy_dijet_table(600, 0), toy_dijet_table(200, 1)
     straight = build_model(kind, FEATURES, hparams, seed=4)
     straight.fit(train, val, tmp_path / "straight", device="cpu")
 
