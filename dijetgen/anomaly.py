@@ -65,6 +65,9 @@ def anomaly_events(test: pd.DataFrame, signal: pd.DataFrame, seen: pd.DataFrame)
     unseen = ~pd.MultiIndex.from_frame(signal[["sample", "event"]]).isin(seen_keys)
     if not unseen.all():
         logging.info("anomaly: %d signal events left out because models trained on them", (~unseen).sum())
+    if background.empty or not unseen.any():
+        empty = "background events in the test split" if background.empty else "unseen signal events"
+        raise InputError(f"anomaly: no {empty}; anomaly detection needs both classes")
     return background.reset_index(drop=True), signal[unseen].reset_index(drop=True)
 
 
@@ -87,10 +90,11 @@ def finite_scores(scores: np.ndarray) -> np.ndarray:
 
 
 def roc_curve(background_scores: np.ndarray, signal_scores: np.ndarray) -> pd.DataFrame:
-    """Per threshold (score > threshold): eps_b, eps_s and sic (NaN where under MIN_BACKGROUND_EVENTS pass)."""
-    background_scores, signal_scores = finite_scores(background_scores), finite_scores(signal_scores)
+    """Per threshold (score >= threshold): eps_b, eps_s and sic (NaN where under MIN_BACKGROUND_EVENTS pass)."""
     labels = np.repeat([0, 1], [len(background_scores), len(signal_scores)])
-    eps_b, eps_s, thresholds = metrics.roc_curve(labels, np.concatenate([background_scores, signal_scores]))
+    # One replacement for non-finite scores across both classes, so their ranking is shared.
+    scores = finite_scores(np.concatenate([background_scores, signal_scores]))
+    eps_b, eps_s, thresholds = metrics.roc_curve(labels, scores, drop_intermediate=False)
     enough = eps_b * len(background_scores) >= MIN_BACKGROUND_EVENTS
     with np.errstate(divide="ignore", invalid="ignore"):
         sic = np.where(enough, eps_s / np.sqrt(eps_b), np.nan)

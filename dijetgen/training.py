@@ -47,12 +47,11 @@ def epoch_seed(seed: int, epoch: int) -> int:
     return int(np.random.SeedSequence([seed, epoch]).generate_state(1)[0])
 
 
-def seed_torch(seed: int) -> None:
-    """Seed torch (CPU and CUDA). Deterministic kernels are requested only on the CPU, where they cost
-    nothing; on CUDA they need a cuBLAS workspace setting and slow some kernels."""
+def seed_torch(seed: int, device: torch.device) -> None:
+    """Seed torch (CPU and CUDA). Deterministic kernels are requested only when training on the CPU,
+    where they cost nothing; on CUDA they need a cuBLAS workspace setting and slow some kernels."""
     torch.manual_seed(seed)
-    if not torch.cuda.is_available():
-        torch.use_deterministic_algorithms(True)
+    torch.use_deterministic_algorithms(device.type == "cpu")
 
 
 def data_digest(*arrays: torch.Tensor) -> str:
@@ -88,7 +87,7 @@ def train(model, x_train, x_val, workdir, *, device, max_epochs=None) -> tuple[p
     bar = tqdm(total=hp["epochs"], initial=state["epoch"], desc=model.kind, file=sys.stderr, mininterval=refresh)
     while state["epoch"] < last and not _stopped_early(state, hp["patience"]):
         epoch = state["epoch"]
-        seed_torch(epoch_seed(model.seed, epoch))
+        seed_torch(epoch_seed(model.seed, epoch), device)
         start = time.perf_counter()
         row = _train_epoch(model, x_train, hp["batch_size"], epoch)
         for net in model.nets.values():
@@ -151,7 +150,7 @@ def _resume(model, checkpoint, key) -> dict:
     if not checkpoint.exists():
         return _fresh_state()
     header, tensors = load_checkpoint(checkpoint)
-    if header["key"] != key:
+    if header.get("key") != key:
         logging.warning("%s: left by a run with other settings or data; training from scratch", checkpoint)
         return _fresh_state()
     for name, net in model.nets.items():

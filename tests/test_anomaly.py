@@ -92,3 +92,19 @@ def test_scored_models_default_to_the_kinds_with_a_meaningful_score():
     assert scored_models(config_with({"models": ["gan"]})) == ["gan"]
     with pytest.raises(InputError, match="anomaly.models: vae not under models"):
         scored_models(config_with({"models": ["vae"]}))
+
+
+def test_an_infinite_background_score_ranks_above_every_finite_score():
+    curve = roc_curve(np.array([np.inf, 1.0, 2.0]), np.array([100.0, 50.0]))
+    # At the threshold that keeps both signal events, the +inf background event passes too.
+    both_signal = curve[curve["eps_s"] == 1.0].iloc[0]
+    assert both_signal["eps_b"] >= 1 / 3
+
+
+def test_missing_background_or_signal_is_an_input_error():
+    table = pd.DataFrame({"sample": ["qcd"] * 2, "event": [0, 1], "label": [0, 0]})
+    signal = pd.DataFrame({"sample": ["w"] * 2, "event": [0, 1], "label": [1, 1]})
+    with pytest.raises(InputError, match="no unseen signal events"):
+        anomaly_events(table, signal, signal[["sample", "event"]])
+    with pytest.raises(InputError, match="no background events"):
+        anomaly_events(table.iloc[:0], signal, table[["sample", "event"]].iloc[:0])

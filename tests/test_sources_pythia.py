@@ -1,6 +1,7 @@
 import awkward as ak
 import pytest
 
+from dijetgen.errors import InputError
 from dijetgen.events import check_events
 from dijetgen.sources import pythia, read_shard
 
@@ -74,6 +75,6 @@ def test_wprime_settings_are_accepted_by_pythia():
     check_events(events, "pythia")
 
 
-def test_bad_setting_is_rejected():
-    with pytest.raises(RuntimeError, match="Nonsense:flag"):
-        pythia.make_pythia(["Nonsense:flag = on"], seed=1)
+def test_bad_setting_is_an_input_error_naming_the_sample():
+    with pytest.raises(InputError, match="samples.odd: Pythia rejected the setting 'Nonsense:flag = on'"):
+        pythia.make_pythia(["Nonsense:flag = on"], seed=1, where="samples.odd")

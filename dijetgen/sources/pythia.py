@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import awkward as ak
 import numpy as np
 
+from dijetgen.errors import InputError
 from dijetgen.events import cartesian_to_collider, make_events
 from dijetgen.sources.sharding import chunk_ranges, shard_range
 
@@ -49,7 +50,7 @@ def process_settings(sample: dict) -> list[str]:
     ]
 
 
-def make_pythia(settings: list[str], seed: int):
+def make_pythia(settings: list[str], seed: int, where: str):
     import pythia8mc
 
     pythia = pythia8mc.Pythia("", False)
@@ -67,9 +68,9 @@ def make_pythia(settings: list[str], seed: int):
     ]
     for line in common + settings:
         if not pythia.readString(line):
-            raise RuntimeError(f"Pythia rejected setting {line!r}")
+            raise InputError(f"{where}: Pythia rejected the setting {line!r}")
     if not pythia.init():
-        raise RuntimeError("Pythia initialisation failed")
+        raise InputError(f"{where}: Pythia initialisation failed (are the masses and pthat_min consistent?)")
     return pythia
 
 
@@ -81,7 +82,7 @@ def visible_final_state(batch: ak.Array) -> ak.Array:
 
 def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[ak.Array]:
     start, stop = shard_range(sample["events"], shard, n_shards, f"samples.{name}.events")
-    pythia = make_pythia(process_settings(sample), shard_seed(sample["seed"], shard))
+    pythia = make_pythia(process_settings(sample), shard_seed(sample["seed"], shard), f"samples.{name}")
     for first, last in chunk_ranges(start, stop):
         # errorMode "skip" regenerates failed events, so every chunk has exactly last - first events.
         prt = visible_final_state(pythia.nextBatch(last - first, "skip"))
