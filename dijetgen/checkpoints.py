@@ -9,6 +9,7 @@ import os
 
 import torch
 
+from dijetgen.atomic import write_atomic
 from dijetgen.errors import InputError
 
 FORMAT = 1
@@ -26,9 +27,9 @@ def first_sentence(err: Exception) -> str:
 
 def save_checkpoint(path, header: dict, tensors: dict) -> None:
     """Write atomically, so an interrupted save leaves the previous checkpoint intact."""
-    tmp = f"{path}.tmp"
-    torch.save({"format": FORMAT, "header": json.dumps(header), "tensors": tensors}, tmp)
-    os.replace(tmp, path)
+    write_atomic(
+        lambda tmp: torch.save({"format": FORMAT, "header": json.dumps(header), "tensors": tensors}, tmp), str(path)
+    )
 
 
 def load_checkpoint(path) -> tuple[dict, dict]:

@@ -58,14 +58,6 @@ def check_events(events: ak.Array, source: str) -> None:
             raise InputError(f"{source}: non-finite particle {name} in event {events.event[owner]}")
 
 
-def write_parquet_atomic(write, path: str) -> None:
-    """Write through a temporary name and rename, so a crash never leaves a readable partial file."""
-    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = f"{path}.tmp"
-    write(tmp)
-    os.replace(tmp, path)
-
-
 def write_event_chunks(chunks, path: str, check_source: str) -> int:
     """Check and append chunks of events to one parquet file, one row group per chunk; returns the count.
 

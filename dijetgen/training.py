@@ -15,7 +15,6 @@ import hashlib
 import json
 import logging
 import math
-import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ import pandas as pd
 import torch
 from tqdm import tqdm
 
+from dijetgen.atomic import write_atomic
 from dijetgen.checkpoints import load_checkpoint, save_checkpoint
 from dijetgen.errors import InputError
 
@@ -178,6 +178,4 @@ def _save(model, checkpoint, key, state) -> None:
 
 
 def _write_history(history, path) -> None:
-    tmp = f"{path}.tmp"
-    pd.DataFrame(history).to_csv(tmp, index=False)
-    os.replace(tmp, path)
+    write_atomic(lambda tmp: pd.DataFrame(history).to_csv(tmp, index=False), str(path))

@@ -8,6 +8,7 @@ import json
 import torch
 
 from dijetgen.anomaly import read_anomaly_events, roc_curve, roc_summary
+from dijetgen.atomic import write_atomic, write_json
 from dijetgen.models import load_model
 from dijetgen.plots.roc import plot_rejection, plot_sic
 from dijetgen.plots.style import save_figure
@@ -29,9 +30,8 @@ def score_events(snakemake):
     summary = {"model": name, "background_events": len(background), "signal_events": len(signal)}
     summary |= roc_summary(curve)
     print(json.dumps(summary, indent=1))
-    curve.to_csv(output.roc, index=False)
-    with open(output.auc, "w") as out:
-        json.dump(json_safe(summary), out, indent=1, allow_nan=False)
+    write_atomic(lambda tmp: curve.to_csv(tmp, index=False), output.roc)
+    write_json(json_safe(summary), output.auc, indent=1, allow_nan=False)
     save_figure(plot_rejection({name: curve}, {name: summary["auc"]}), output.roc_png, output.roc_pdf)
     save_figure(plot_sic({name: curve}), output.sic_png, output.sic_pdf)
 

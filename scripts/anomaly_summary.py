@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 
+from dijetgen.atomic import write_atomic
 from dijetgen.plots.roc import plot_rejection, plot_sic
 from dijetgen.plots.style import save_figure
 from dijetgen.snakemake_adapter import run
@@ -18,7 +19,7 @@ def overlay(snakemake):
         summaries.append(summary)
     table = pd.DataFrame(summaries)
     print(table.to_string(index=False))
-    table.to_csv(snakemake.output.table, index=False)
+    write_atomic(lambda tmp: table.to_csv(tmp, index=False), snakemake.output.table)
     aucs = dict(zip(table["model"], table["auc"]))
     output = snakemake.output
     save_figure(plot_rejection(curves, aucs), output.roc_all, output.roc_all_pdf)

@@ -4,7 +4,7 @@ import logging
 
 import pandas as pd
 
-from dijetgen.events import write_parquet_atomic
+from dijetgen.atomic import write_atomic
 from dijetgen.features import feature_table
 from dijetgen.snakemake_adapter import run
 
@@ -15,7 +15,7 @@ def build_features(snakemake):
     if table.empty:
         logging.warning("sample %s: no event passed the selection; writing an empty feature table", name)
     print(f"{name}: {len(table)} events in the feature table")
-    write_parquet_atomic(lambda tmp: table.to_parquet(tmp, index=False), snakemake.output[0])
+    write_atomic(lambda tmp: table.to_parquet(tmp, index=False), snakemake.output[0])
 
 
 run(snakemake, build_features)  # noqa: F821 (injected by Snakemake)

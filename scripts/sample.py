@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dijetgen.events import write_parquet_atomic
+from dijetgen.atomic import write_atomic
 from dijetgen.models import load_model
 from dijetgen.observables import with_observables
 from dijetgen.snakemake_adapter import run
@@ -14,7 +14,7 @@ def sample_model(snakemake):
     n = params.n_samples if params.n_samples is not None else len(pd.read_parquet(snakemake.input.test))
     events = with_observables(model.sample(n, seed=params.seed), params.features)
     print(f"{snakemake.wildcards.model}: {n} events sampled")
-    write_parquet_atomic(lambda tmp: events.to_parquet(tmp, index=False), snakemake.output[0])
+    write_atomic(lambda tmp: events.to_parquet(tmp, index=False), snakemake.output[0])
 
 
 run(snakemake, sample_model)  # noqa: F821 (injected by Snakemake)

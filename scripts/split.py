@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dijetgen.events import write_parquet_atomic
+from dijetgen.atomic import write_atomic
 from dijetgen.snakemake_adapter import run
 from dijetgen.splits import PARTS, split_table
 
@@ -12,7 +12,7 @@ def split_features(snakemake):
     parts = split_table(table, snakemake.params.split, snakemake.params.split["seed"])
     for name in PARTS:
         print(f"{name}: {len(parts[name])} events")
-        write_parquet_atomic(lambda tmp, part=parts[name]: part.to_parquet(tmp, index=False), snakemake.output[name])
+        write_atomic(lambda tmp, part=parts[name]: part.to_parquet(tmp, index=False), snakemake.output[name])
 
 
 run(snakemake, split_features)  # noqa: F821 (injected by Snakemake)

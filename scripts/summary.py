@@ -4,6 +4,7 @@ import json
 
 import pandas as pd
 
+from dijetgen.atomic import write_atomic
 from dijetgen.plots.style import save_figure
 from dijetgen.plots.summary import plot_w1_ratios
 from dijetgen.snakemake_adapter import run
@@ -18,7 +19,7 @@ def summarise(snakemake):
         reports[metrics["model"]] = metrics
     table = pd.DataFrame([summary_row(model, metrics) for model, metrics in reports.items()])
     print(table.to_string(index=False))
-    table.to_csv(snakemake.output.table, index=False)
+    write_atomic(lambda tmp: table.to_csv(tmp, index=False), snakemake.output.table)
     ratios, errors = (
         pd.DataFrame(
             {

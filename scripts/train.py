@@ -1,11 +1,11 @@
 """Snakemake adapter: train one configured model on the train/val split and save it with its history."""
 
-import json
 import os
 
 import pandas as pd
 import torch
 
+from dijetgen.atomic import write_json
 from dijetgen.errors import InputError
 from dijetgen.models import build_model
 from dijetgen.preprocessing import require_columns
@@ -29,8 +29,7 @@ def train_model(snakemake):
     model.save(snakemake.output.model)
     print(f"{name}: {len(history)} epochs on {model.device}")
     summary = model.header() | {"name": name, "device": str(model.device), "epochs_trained": len(history)}
-    with open(snakemake.output.config, "w") as out:
-        json.dump(summary, out, indent=2)
+    write_json(summary, snakemake.output.config, indent=2)
 
 
 run(snakemake, train_model)  # noqa: F821 (injected by Snakemake)

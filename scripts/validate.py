@@ -1,9 +1,8 @@
 """Snakemake adapter: compare one model's generated events with the test set and write metrics.json."""
 
-import json
-
 import pandas as pd
 
+from dijetgen.atomic import write_json
 from dijetgen.snakemake_adapter import run
 from dijetgen.validation import ValidationSettings, json_safe, read_checked, summary_row, validate
 
@@ -21,8 +20,7 @@ def validate_model(snakemake):
         snakemake.threads,
     )
     print(pd.Series(summary_row(name, metrics)).to_string())
-    with open(snakemake.output[0], "w") as out:
-        json.dump(json_safe({"model": name} | metrics), out, indent=1, allow_nan=False)
+    write_json(json_safe({"model": name} | metrics), snakemake.output[0], indent=1, allow_nan=False)
 
 
 run(snakemake, validate_model)  # noqa: F821 (injected by Snakemake)

@@ -1,8 +1,8 @@
 """What every figure shares: colours, axis labels with units, and saving."""
 
-import os
-
 import matplotlib.pyplot as plt
+
+from dijetgen.atomic import write_atomic
 
 DATA_COLOR, MODEL_COLOR = "black", "tab:red"
 
@@ -32,6 +32,5 @@ def axis_label(name: str) -> str:
 def save_figure(fig, *paths: str) -> None:
     """Write the figure to every path (format from the suffix) and free it."""
     for path in paths:
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        fig.savefig(path, dpi=120, bbox_inches="tight")
+        write_atomic(lambda tmp, fig=fig: fig.savefig(tmp, dpi=120, bbox_inches="tight"), path)
     plt.close(fig)
