@@ -97,9 +97,15 @@ def sample_distances(
     """FPD, KPD, correlation difference (features) and classifier AUC (all observables) of sample vs test."""
     reference, candidate = standardise(test[features].to_numpy(), sample[features].to_numpy())
     low, high = fpd_sizes(min(len(reference), len(candidate)), settings)
-    fpd = m.fpd(reference, candidate, low, high, settings.fpd_points, settings.fpd_batches, seed)
-    kpd = m.kpd(reference, candidate, settings.kpd_batch_size, settings.kpd_batches, seed)
-    auc = m.classifier_auc(sample.to_numpy(), test.to_numpy(), settings.classifier_folds, seed, threads)
+    try:
+        fpd = m.fpd(reference, candidate, low, high, settings.fpd_points, settings.fpd_batches, seed)
+        kpd = m.kpd(reference, candidate, settings.kpd_batch_size, settings.kpd_batches, seed)
+        auc = m.classifier_auc(sample.to_numpy(), test.to_numpy(), settings.classifier_folds, seed, threads)
+    except ValueError as err:  # too few events for the batch sizes or folds the config asks for
+        first_line = str(err).strip().splitlines()[0]
+        raise InputError(
+            f"validation: {len(candidate)} generated and {len(reference)} test events: {first_line}"
+        ) from err
     return {
         "fpd": measurement(*fpd),
         "kpd": measurement(*kpd),

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from dijetgen.errors import InputError
 from dijetgen.latent import latent_projection, latent_traversal
 from dijetgen.observables import observable_names
 from dijetgen.validation import ValidationSettings, json_safe, summary_row, validate
@@ -131,3 +132,9 @@ def test_schema_defaults_are_the_settings_defaults():
     schema = yaml.safe_load((ROOT / "config.schema.yaml").read_text())
     properties = schema["properties"]["validation"]["properties"]
     assert {key: spec["default"] for key, spec in properties.items()} == asdict(ValidationSettings())
+
+
+def test_too_few_events_for_the_settings_is_a_one_line_error():
+    few = toy_events(3, 5)
+    with pytest.raises(InputError, match=r"^validation: 3 generated and 3 test events: "):
+        validate(few, few, few, FEATURES, FAST, seed=0)
