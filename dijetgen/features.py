@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from dijetgen.events import cartesian_to_collider
 from dijetgen.jets import jet_columns
 
 FEATURE_COLUMNS = (
@@ -26,10 +27,8 @@ def add_derived(jets: pd.DataFrame) -> pd.DataFrame:
     energy = {}
     for j in ("j1", "j2"):
         px, py, pz, m = (out[f"{name}{j}"].to_numpy() for name in ("px", "py", "pz", "m"))
-        out[f"pt{j}"] = np.hypot(px, py)
-        out[f"eta{j}"] = np.arcsinh(pz / np.maximum(out[f"pt{j}"].to_numpy(), np.finfo(np.float64).tiny))
-        out[f"phi{j}"] = np.arctan2(py, px)
         energy[j] = np.sqrt(px**2 + py**2 + pz**2 + m**2)
+        out[f"pt{j}"], out[f"eta{j}"], out[f"phi{j}"], _ = cartesian_to_collider(px, py, pz, energy[j])
     total = {name: out[f"{name}j1"].to_numpy() + out[f"{name}j2"].to_numpy() for name in ("px", "py", "pz")}
     e = energy["j1"] + energy["j2"]
     out["mjj"] = np.sqrt(np.maximum(e**2 - total["px"] ** 2 - total["py"] ** 2 - total["pz"] ** 2, 0.0))

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from dijetgen.clustering import cluster
+from dijetgen.events import cartesian_to_collider
 from dijetgen.nsubjettiness import nsubjettiness
 
 JET_COLUMNS = ("px", "py", "pz", "m", "tau1", "tau2", "tau3")
@@ -17,8 +18,7 @@ def jet_columns(jet: str) -> list[str]:
 
 def select_dijets(jets: ak.Array, min_pt: float, max_abs_eta: float) -> tuple[np.ndarray, dict]:
     """Events with a jet of pT > min_pt and |eta| < max_abs_eta, and at least two jets; plus the cut flow."""
-    pt = np.hypot(jets.px, jets.py)
-    eta = np.arcsinh(jets.pz / np.maximum(pt, np.finfo(np.float64).tiny))
+    pt, eta, _, _ = cartesian_to_collider(jets.px, jets.py, jets.pz, jets.E)
     has_hard_jet = ak.to_numpy(ak.any((pt > min_pt) & (abs(eta) < max_abs_eta), axis=1))
     has_two_jets = ak.to_numpy(ak.num(jets) >= 2)
     cutflow = {
@@ -32,7 +32,7 @@ def select_dijets(jets: ak.Array, min_pt: float, max_abs_eta: float) -> tuple[np
 
 
 def _jet_frame(jet: ak.Array, taus: np.ndarray, suffix: str) -> dict:
-    mass = np.sqrt(np.maximum(jet.E**2 - jet.px**2 - jet.py**2 - jet.pz**2, 0.0))
+    mass = cartesian_to_collider(jet.px, jet.py, jet.pz, jet.E)[3]
     values = [ak.to_numpy(v) for v in (jet.px, jet.py, jet.pz, mass)] + list(taus.T)
     return dict(zip(jet_columns(suffix), values))
 

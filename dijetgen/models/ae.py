@@ -57,9 +57,7 @@ class AutoEncoder(LatentModel):
 
     def train_step(self, batch, epoch):
         loss = self._errors(batch).mean()
-        self.optimizers["adam"].zero_grad()
-        loss.backward()
-        self.optimizers["adam"].step()
+        self.descend(loss, self.optimizers["adam"])
         return {"recon": loss.detach()}
 
     def validation_losses(self, x, epoch):

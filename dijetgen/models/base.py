@@ -60,6 +60,13 @@ class GenerativeModel:
         """One optimisation step on a batch; returns its loss terms as detached scalar tensors."""
         raise NotImplementedError
 
+    @staticmethod
+    def descend(loss: torch.Tensor, optimizer: torch.optim.Optimizer) -> None:
+        """One gradient step of `optimizer` on `loss`."""
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
     def validation_losses(self, x: torch.Tensor, epoch: int) -> dict[str, float]:
         """Loss terms on the whole validation set; "val_loss" is the one early stopping watches."""
         raise NotImplementedError

@@ -34,9 +34,7 @@ class Flow(GenerativeModel):
 
     def train_step(self, batch, epoch):
         loss = self._nll(batch).mean()
-        self.optimizers["adam"].zero_grad()
-        loss.backward()
-        self.optimizers["adam"].step()
+        self.descend(loss, self.optimizers["adam"])
         return {"nll": loss.detach()}
 
     def validation_losses(self, x, epoch):

@@ -89,13 +89,9 @@ class GAN(GenerativeModel):
         for _ in range(self.hparams["n_critic"]):
             fake = self.nets["generator"](self._noise(len(batch))).detach()
             loss_d, extra = self._critic_loss(batch, fake)
-            opt_d.zero_grad()
-            loss_d.backward()
-            opt_d.step()
+            self.descend(loss_d, opt_d)
         loss_g = self._generator_loss(self.nets["generator"](self._noise(len(batch))))
-        opt_g.zero_grad()
-        loss_g.backward()
-        opt_g.step()
+        self.descend(loss_g, opt_g)
         return {"d_loss": loss_d.detach(), "g_loss": loss_g.detach()} | {k: v.detach() for k, v in extra.items()}
 
     def validation_losses(self, x, epoch):

@@ -53,9 +53,7 @@ class VariationalAutoEncoder(LatentModel):
     def train_step(self, batch, epoch):
         recon, kl = (term.mean() for term in self._terms(batch, draw=True))
         loss = recon + self._kl_weight(epoch) * kl
-        self.optimizers["adam"].zero_grad()
-        loss.backward()
-        self.optimizers["adam"].step()
+        self.descend(loss, self.optimizers["adam"])
         return {"loss": loss.detach(), "recon": recon.detach(), "kl": kl.detach()}
 
     def validation_losses(self, x, epoch):
