@@ -1,13 +1,18 @@
-# `make run` and `make test` work on a fresh machine with only Python 3.11 and pip.
+# `make run` and `make test` work on a fresh machine with only Python >= 3.11 and pip.
+# `make run CORES=2` sets the cores; `make run PYTHON=python3.12` picks the interpreter that builds the venv.
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= 8
+PYTHON ?= python3
 
 .PHONY: run test bench lint clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
-	python3 -m venv $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "make: $(PYTHON) is not Python >= 3.11 (found: $$($(PYTHON) --version 2>&1)); use make ... PYTHON=python3.11" >&2; \
+	  exit 1; }
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@

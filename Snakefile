@@ -1,12 +1,21 @@
 from snakemake.utils import min_version, validate
 
+from dijetgen.config import schema_error_message
+
 min_version("9.0")
 
 
-configfile: "config.yaml"
+# A --configfile given on the command line is the whole config; config.yaml is the config only when none is
+# given. (Snakemake's `configfile:` would otherwise merge the two, keeping samples and models the user left out.)
+if not workflow.overwrite_configfiles:
+
+    configfile: "config.yaml"
 
 
-validate(config, "config.schema.yaml")
+try:
+    validate(config, "config.schema.yaml")
+except WorkflowError as err:
+    raise WorkflowError(schema_error_message(err)) from None
 
 
 include: "rules/common.smk"

@@ -28,18 +28,21 @@ SCORING_KINDS = ("ae", "vae", "flow")  # kinds whose score means "unlike the tra
 
 
 def signal_sample(config: dict) -> str | None:
-    """The sample whose label-1 events are the signal: `anomaly.signal`, else the one sample labelled 1.
+    """The sample whose label-1 events are the signal: `anomaly.signal`, else the one sample labelled 1, else
+    the one LHCO file (which labels each event; its label-1 events never reach the training splits).
 
-    None, which turns anomaly detection off, when anomaly.signal is null and not exactly one sample is
-    labelled signal (a Pythia W' sample is; an LHCO file labels each event and must be named).
+    None turns anomaly detection off: anomaly.signal is null and no single sample qualifies.
     """
     name = config["anomaly"].get("signal")
     if name is not None:
         if name not in config["samples"]:
             raise InputError(f"anomaly.signal: {name} is not under samples:")
         return name
-    labelled = [sample for sample in config["samples"] if sample_settings(config, sample).get("label") == 1]
-    return labelled[0] if len(labelled) == 1 else None
+    settings = {sample: sample_settings(config, sample) for sample in config["samples"]}
+    labelled = [sample for sample, entry in settings.items() if entry.get("label") == 1]
+    mixed = [sample for sample, entry in settings.items() if entry["source"] == "lhco"]
+    candidates = labelled or mixed
+    return candidates[0] if len(candidates) == 1 else None
 
 
 def scored_models(config: dict) -> list[str]:

@@ -1,12 +1,19 @@
-"""Per-sample settings with their defaults filled in.
+"""The config beyond its JSON schema: per-sample defaults, and the checks that need more than types.
 
 The JSON schema fills top-level defaults; entries under `samples:` are free-form mappings, so their
-defaults live here, in one place that both the rules and the tests use.
+defaults live here, in one place that both the rules and the tests use. `check_config` runs when the
+workflow is parsed, so a mistake stops the run before Pythia or any other job has started.
 """
 
 import os
 import tempfile
 import zlib
+
+import numpy as np
+
+from dijetgen.columns import MODEL_COLUMNS
+from dijetgen.errors import InputError
+from dijetgen.hyperparameters import resolve
 
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
 DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
@@ -43,3 +50,43 @@ def writable_directory_problem(directory: str) -> str | None:
     except OSError as err:
         return err.strerror or type(err).__name__
     return None
+
+
+def check_config(config: dict) -> None:
+    """Raise an InputError naming the key for what the schema cannot see; `config` has its defaults filled."""
+    for name in config["samples"]:
+        sample = sample_settings(config, name)
+        if sample["source"] == "lhco" and "label" in sample:
+            raise InputError(f"samples.{name}.label: an LHCO file labels each event itself; remove `label`")
+        if sample.get("events", sample["shards"]) < sample["shards"]:
+            raise InputError(
+                f"samples.{name}.events: {sample['events']} events cannot fill {sample['shards']} shards "
+                "(some shard would be empty); lower `shards`"
+            )
+    if not config["models"]:
+        return
+    unknown = [column for column in config["features"] if column not in MODEL_COLUMNS]
+    if unknown:
+        raise InputError(
+            f"features: no column(s) {', '.join(unknown)} in the feature table ({' '.join(MODEL_COLUMNS)})"
+        )
+    missing = sorted(set(config["train_on"]) - set(config["samples"]))
+    if missing:
+        raise InputError(f"train_on: {', '.join(missing)} not under samples:")
+    fractions = {part: config["split"][part] for part in ("train", "val", "test")}
+    if not np.isclose(sum(fractions.values()), 1.0):
+        raise InputError(f"split: fractions {fractions} sum to {sum(fractions.values()):g}, not 1")
+    for name, hparams in config["models"].items():
+        try:
+            resolve(hparams["kind"], hparams)
+        except InputError as err:
+            raise InputError(f"models.{name}.{err}") from None
+
+
+def schema_error_message(err: Exception) -> str:
+    """One line from a failed schema validation: the config key at fault and jsonschema's reason."""
+    cause = err.__cause__ or err.__context__  # Snakemake raises its WorkflowError while handling jsonschema's
+    if not hasattr(cause, "absolute_path"):
+        return str(err)
+    key = ".".join(str(part) for part in cause.absolute_path) or "config"
+    return f"{key}: {cause.message} (config.schema.yaml)"

@@ -3,16 +3,8 @@
 import numpy as np
 import pandas as pd
 
+from dijetgen.columns import FEATURE_COLUMNS
 from dijetgen.events import cartesian_to_collider
-from dijetgen.jets import jet_columns
-
-FEATURE_COLUMNS = (
-    ["event", "sample", "label"]
-    + jet_columns("j1")
-    + jet_columns("j2")
-    + ["ptj1", "etaj1", "phij1", "ptj2", "etaj2", "phij2", "mjj"]
-    + ["tau21j1", "tau21j2", "tau32j1", "tau32j2", "deltaetajj", "dphijj"]
-)
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:

@@ -5,15 +5,9 @@ import numpy as np
 import pandas as pd
 
 from dijetgen.clustering import cluster
+from dijetgen.columns import jet_columns
 from dijetgen.events import cartesian_to_collider
 from dijetgen.nsubjettiness import nsubjettiness
-
-JET_COLUMNS = ("px", "py", "pz", "m", "tau1", "tau2", "tau3")
-
-
-def jet_columns(jet: str) -> list[str]:
-    """LHCO-v2 column names of one jet, e.g. pxj1 ... tau3j1."""
-    return [f"{name}{jet}" for name in JET_COLUMNS]
 
 
 def select_dijets(jets: ak.Array, min_pt: float, max_abs_eta: float) -> tuple[np.ndarray, dict]:

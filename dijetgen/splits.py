@@ -1,4 +1,6 @@
-"""Seeded train/validation/test split of a feature table."""
+"""The events the models learn from, and their seeded train/validation/test split."""
+
+import logging
 
 import numpy as np
 import pandas as pd
@@ -29,3 +31,21 @@ def split_table(table: pd.DataFrame, fractions: dict, seed: int) -> dict[str, pd
         name: table.iloc[np.sort(order[lo:hi])].reset_index(drop=True)
         for name, lo, hi in zip(PARTS, bounds[:-1], bounds[1:])
     }
+
+
+def background_events(tables: dict[str, pd.DataFrame], selection: dict) -> pd.DataFrame:
+    """The label-0 events of the `train_on` samples' feature tables, in sample order.
+
+    Models learn the background. A file that mixes signal and background (the LHCO R&D file) keeps its
+    label-1 events out of every split, so anomaly detection scores all of them as unseen signal.
+    """
+    cut = f"a jet with pT > {selection['min_pt']:g} GeV and |eta| < {selection['max_abs_eta']:g}, and two jets"
+    for name, table in tables.items():
+        if not (table["label"] == 0).any():
+            what = "events" if table.empty else "background (label 0) events"
+            raise InputError(f"train_on: sample {name} has no {what} passing the selection ({cut})")
+    table = pd.concat(tables.values(), ignore_index=True)
+    signal = table["label"] == 1
+    if signal.any():
+        logging.info("left %d signal-labelled events out of the training samples", signal.sum())
+    return table[~signal].reset_index(drop=True)

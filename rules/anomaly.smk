@@ -2,6 +2,11 @@ from dijetgen.anomaly import BASELINE, scored_models, signal_sample
 
 SIGNAL = signal_sample(config)
 ANOMALY_MODELS = scored_models(config) if SIGNAL is not None else []
+if SIGNAL is None and config["models"] and workflow.is_main_process:
+    logger.warning(
+        "anomaly detection is off: no single sample is labelled signal (label: 1) or is an LHCO file; "
+        "name one with anomaly.signal"
+    )
 BASELINE_NAME = f"{BASELINE}_cut"
 if BASELINE_NAME in MODELS:
     raise ValueError(f"models: {BASELINE_NAME} is reserved for the plain {BASELINE} cut baseline")

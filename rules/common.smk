@@ -1,8 +1,14 @@
-from dijetgen.config import sample_settings, writable_directory_problem
+from dijetgen.config import check_config, sample_settings, writable_directory_problem
+from dijetgen.errors import InputError
 
 results_problem = writable_directory_problem("results")
 if results_problem:
     raise WorkflowError(f"results/: cannot write outputs there ({results_problem})")
+
+try:
+    check_config(config)
+except InputError as err:
+    raise WorkflowError(str(err)) from None
 
 SAMPLES = list(config["samples"])
 

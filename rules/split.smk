@@ -1,8 +1,3 @@
-unknown_train_on = sorted(set(config["train_on"]) - set(config["samples"]))
-if config["models"] and unknown_train_on:
-    raise WorkflowError(f"train_on: {', '.join(unknown_train_on)} not under samples:")
-
-
 rule split:
     input:
         expand("results/features/{sample}.parquet", sample=config["train_on"]),
@@ -11,6 +6,8 @@ rule split:
         val="results/splits/val.parquet",
         test="results/splits/test.parquet",
     params:
+        samples=config["train_on"],
+        selection=config["selection"],
         split=config["split"],
     log:
         "results/logs/split.log",

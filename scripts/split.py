@@ -1,14 +1,15 @@
-"""Snakemake adapter: concatenate the training samples' feature tables and split them into train/val/test."""
+"""Snakemake adapter: the training samples' background events, split into train/val/test."""
 
 import pandas as pd
 
 from dijetgen.atomic import write_atomic
 from dijetgen.snakemake_adapter import run
-from dijetgen.splits import PARTS, split_table
+from dijetgen.splits import PARTS, background_events, split_table
 
 
 def split_features(snakemake):
-    table = pd.concat([pd.read_parquet(path) for path in snakemake.input], ignore_index=True)
+    tables = {name: pd.read_parquet(path) for name, path in zip(snakemake.params.samples, snakemake.input)}
+    table = background_events(tables, snakemake.params.selection)
     parts = split_table(table, snakemake.params.split, snakemake.params.split["seed"])
     for name in PARTS:
         print(f"{name}: {len(parts[name])} events")

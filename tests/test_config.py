@@ -6,7 +6,8 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from dijetgen.config import sample_settings
+from dijetgen.config import check_config, sample_settings, schema_error_message
+from dijetgen.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = str(ROOT / "config.schema.yaml")
@@ -106,3 +107,45 @@ def test_bad_config_is_rejected_naming_the_problem(change, named):
     with pytest.raises(WorkflowError) as err:
         validate(config, SCHEMA)
     assert named in str(err.value)
+
+
+def checked(**changes) -> dict:
+    """A valid config with `changes` applied at the top level, defaults filled."""
+    config = {"samples": {"qcd": {"source": "pythia", "events": 100}}, "models": {"f": {"kind": "flow"}}} | changes
+    validate(config, SCHEMA)
+    return config
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"features": ["mj1", "foo"]}, "features: no column(s) foo in the feature table"),
+        (
+            {"models": {"f": {"kind": "flow", "latent_dim": 3}}},
+            "models.f.latent_dim: not a hyperparameter of kind flow",
+        ),
+        ({"samples": {"qcd": {"source": "pythia", "events": 3, "shards": 4}}}, "samples.qcd.events: 3 events cannot"),
+        ({"split": {"train": 0.5, "val": 0.2, "test": 0.2}}, "split: fractions"),
+        ({"train_on": ["qdc"]}, "train_on: qdc not under samples:"),
+        (
+            {"samples": {"qcd": {"source": "lhco", "path": "x.h5", "label": 1}}},
+            "samples.qcd.label: an LHCO file labels each event itself",
+        ),
+    ],
+)
+def test_config_check_names_the_key(changes, message):
+    with pytest.raises(InputError) as err:
+        check_config(checked(**changes))
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+
+
+def test_config_check_accepts_the_shipped_config():
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    validate(config, SCHEMA)
+    check_config(config)
+
+
+def test_schema_error_is_one_line_naming_the_key():
+    with pytest.raises(WorkflowError) as err:
+        checked(models={"f": {"kind": "flow", "epochs": "ten"}})
+    assert schema_error_message(err.value) == "models.f.epochs: 'ten' is not of type 'integer' (config.schema.yaml)"

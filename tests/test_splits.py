@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from dijetgen.errors import InputError
-from dijetgen.splits import PARTS, split_table
+from dijetgen.splits import PARTS, background_events, split_table
 
 FRACTIONS = {"train": 0.6, "val": 0.2, "test": 0.2}
 
@@ -36,3 +36,22 @@ def test_zero_fraction_gives_an_empty_part():
 def test_bad_fractions_are_an_input_error(fractions):
     with pytest.raises(InputError, match="split: fractions"):
         split_table(table(), fractions, seed=1)
+
+
+SELECTION = {"min_pt": 1200.0, "max_abs_eta": 2.5}
+
+
+def test_background_events_leave_signal_out():
+    mixed = pd.DataFrame({"event": range(6), "label": [0, 1, 0, 1, 1, 0]})
+    other = pd.DataFrame({"event": range(2), "label": [0, 0]})
+    kept = background_events({"rnd": mixed, "qcd": other}, SELECTION)
+    assert list(kept["event"]) == [0, 2, 5, 0, 1] and (kept["label"] == 0).all()
+
+
+@pytest.mark.parametrize("labels", [[], [1, 1]])
+def test_a_training_sample_without_background_names_the_sample_and_the_cut(labels):
+    empty = pd.DataFrame({"event": range(len(labels)), "label": labels})
+    with pytest.raises(InputError) as err:
+        background_events({"qcd": table(5).assign(label=0), "soft": empty}, SELECTION)
+    assert str(err.value).startswith("train_on: sample soft has no")
+    assert "pT > 1200 GeV and |eta| < 2.5" in str(err.value)

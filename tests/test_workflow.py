@@ -1,6 +1,8 @@
 """Integration: the real Snakemake workflow on a tiny Pythia config, its caching, and its input errors."""
 
+import json
 import subprocess
+import sys
 
 import pandas as pd
 import yaml
@@ -130,3 +132,54 @@ def test_changing_one_models_hyperparameters_reruns_only_that_model(tiny_run):
     downstream |= {"anomaly", "anomaly_summary", "all"}
     assert {job.split("[")[0] for job in jobs} <= {"train", "sample"} | downstream
     assert {job for job in jobs if job.startswith(("train", "sample"))} == {"train[model=gan]", "sample[model=gan]"}
+
+
+def test_a_configfile_is_the_whole_config(tmp_path):
+    """A user's --configfile replaces config.yaml: one sample and one model plan exactly their jobs."""
+    (tmp_path / "config.yaml").write_text((ROOT / "config.yaml").read_text())  # the default, as in a checkout
+    mine = {"samples": {"qcd": {"source": "pythia", "events": 300, "shards": 2}}, "models": {"flow": {"kind": "flow"}}}
+    (tmp_path / "my.yaml").write_text(yaml.safe_dump(mine))
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile"), "--directory", str(tmp_path)]
+    mine_file = str(tmp_path / "my.yaml")
+    result = subprocess.run([*command, "--configfile", mine_file, "--dry-run"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    jobs = planned_jobs(result)
+    assert {job for job in jobs if job.startswith(("ingest", "train"))} == {
+        "ingest[sample=qcd, shard=0]",
+        "ingest[sample=qcd, shard=1]",
+        "train[model=flow]",
+    }
+    assert "extended by additional config" not in result.stdout + result.stderr
+    default = subprocess.run([*command, "--dry-run"], capture_output=True, text=True)
+    assert "train[model=gan]" in planned_jobs(default)  # without --configfile, config.yaml is the config
+
+
+def test_mixed_label_file_trains_on_background_and_scores_both_labels(tmp_path):
+    rows, _ = random_lhco_rows(240, seed=5)
+    path = write_lhco(tmp_path / "rnd.h5", rows)
+    model = {"kind": "flow", "epochs": 2, "batch_size": 32, "hidden": [8], "transforms": 1, "bins": 4}
+    config = {"samples": {"rnd": {"source": "lhco", "path": path, "shards": 1}}, "train_on": ["rnd"]}
+    config["models"] = {"flow": model}
+    result = snakemake(tmp_path, config, "results/anomaly/summary.csv")
+    assert result.returncode == 0, result.stderr[-3000:]
+    splits = [pd.read_parquet(tmp_path / f"results/splits/{part}.parquet") for part in ("train", "val", "test")]
+    assert all((part["label"] == 0).all() for part in splits)
+    summary = pd.read_csv(tmp_path / "results/anomaly/summary.csv")
+    assert set(summary["model"]) >= {"flow", "mj1 cut"}
+    scored = json.loads((tmp_path / "results/anomaly/flow/auc.json").read_text())
+    table = pd.read_parquet(tmp_path / "results/features/rnd.parquet")
+    assert scored["signal_events"] == (table["label"] == 1).sum()  # every signal event is unseen and scored
+    assert scored["background_events"] == len(splits[2])
+
+
+def test_config_mistakes_stop_the_run_before_any_job(tmp_path):
+    base = {"samples": {"qcd": {"source": "pythia", "events": 3, "shards": 4}}, "models": {"flow": {"kind": "flow"}}}
+    result = snakemake(tmp_path, base)
+    assert result.returncode != 0
+    assert "samples.qcd.events: 3 events cannot fill 4 shards" in result.stdout + result.stderr
+    assert not (tmp_path / "results/events").exists()
+    base["samples"]["qcd"]["events"] = 30
+    result = snakemake(tmp_path, base | {"threads": "two"}, "--dry-run")
+    output = (result.stdout + result.stderr).splitlines()
+    assert "threads: 'two' is not of type 'integer' (config.schema.yaml)" in output
+    assert len(output) < 8  # the cause, not a schema dump

@@ -39,7 +39,6 @@ class GaussianMixturePrior(nn.Module):
 
 class AutoEncoder(LatentModel):
     kind = "ae"
-    defaults = {"latent_dim": 6, "gmm_components": 20}
 
     def build(self, n_features):
         hidden, latent = self.hparams["hidden"], self.hparams["latent_dim"]

@@ -15,9 +15,9 @@ from torch import nn
 from dijetgen import training
 from dijetgen.checkpoints import CheckpointError, first_sentence, load_checkpoint, save_checkpoint
 from dijetgen.errors import InputError
+from dijetgen.hyperparameters import resolve
 from dijetgen.preprocessing import FeatureTransform
 
-COMMON_DEFAULTS = {"epochs": 50, "batch_size": 256, "lr": 1e-3, "hidden": [64, 64], "patience": 10}
 CHUNK = 65536  # rows per forward pass when sampling or scoring, to bound memory
 
 
@@ -31,16 +31,11 @@ def mlp(n_in: int, hidden: list[int], n_out: int, activation=nn.SiLU) -> nn.Sequ
 
 class GenerativeModel:
     kind: ClassVar[str]
-    defaults: ClassVar[dict] = {}
     warmup_epochs = 0
 
     def __init__(self, features: list[str], hparams: dict, seed: int):
-        known = COMMON_DEFAULTS | self.defaults
-        unknown = sorted(set(hparams) - set(known) - {"kind"})
-        if unknown:
-            raise InputError(f"{', '.join(unknown)}: not a hyperparameter of kind {self.kind} ({', '.join(known)})")
+        self.hparams = resolve(self.kind, hparams)
         self.features = list(features)
-        self.hparams = known | {k: v for k, v in hparams.items() if k != "kind"}
         self.seed = int(seed)
         self.transform: FeatureTransform | None = None
         self.device = torch.device("cpu")

@@ -17,7 +17,6 @@ FLOWS = {"nsf": zuko.flows.NSF, "maf": zuko.flows.MAF}
 
 class Flow(GenerativeModel):
     kind = "flow"
-    defaults = {"flow": "nsf", "transforms": 4, "bins": 8}
 
     def build(self, n_features):
         name = self.hparams["flow"]

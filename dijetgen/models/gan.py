@@ -35,16 +35,6 @@ def sample_distance(a: torch.Tensor, b: torch.Tensor) -> tuple[float, float]:
 
 class GAN(GenerativeModel):
     kind = "gan"
-    defaults = {
-        "lr": 2e-4,
-        "patience": 50,
-        "latent_dim": 16,
-        "loss": "nonsaturating",
-        "betas": [0.5, 0.999],
-        "n_critic": 1,
-        "gp_weight": 10.0,
-        "label_smoothing": 0.0,
-    }
 
     def build(self, n_features):
         if self.hparams["loss"] not in LOSSES:

@@ -21,7 +21,6 @@ from dijetgen.models.base import LatentModel, mlp
 
 class VariationalAutoEncoder(LatentModel):
     kind = "vae"
-    defaults = {"latent_dim": 6, "beta": 1.0, "kl_warmup_epochs": 10, "score_with_kl": False}
 
     def build(self, n_features):
         hidden, latent = self.hparams["hidden"], self.hparams["latent_dim"]

@@ -1,0 +1,39 @@
+"""Every model kind's hyperparameters and their defaults, without torch, so a config is checked when parsed.
+
+>>> resolve("flow", {"epochs": 5})["transforms"]
+4
+>>> resolve("flow", {"latent_dim": 3})  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+dijetgen.errors.InputError: latent_dim: not a hyperparameter of kind flow (epochs, ..., bins)
+"""
+
+from dijetgen.errors import InputError
+
+COMMON_DEFAULTS = {"epochs": 50, "batch_size": 256, "lr": 1e-3, "hidden": [64, 64], "patience": 10}
+KIND_DEFAULTS = {
+    "ae": {"latent_dim": 6, "gmm_components": 20},
+    "vae": {"latent_dim": 6, "beta": 1.0, "kl_warmup_epochs": 10, "score_with_kl": False},
+    "gan": {
+        "lr": 2e-4,
+        "patience": 50,
+        "latent_dim": 16,
+        "loss": "nonsaturating",
+        "betas": [0.5, 0.999],
+        "n_critic": 1,
+        "gp_weight": 10.0,
+        "label_smoothing": 0.0,
+    },
+    "flow": {"flow": "nsf", "transforms": 4, "bins": 8},
+}
+
+
+def resolve(kind: str, hparams: dict) -> dict:
+    """The kind's defaults updated with `hparams` (without `kind`); an unknown kind or key is an InputError."""
+    if kind not in KIND_DEFAULTS:
+        raise InputError(f"kind: {kind!r} is not one of {', '.join(KIND_DEFAULTS)}")
+    known = COMMON_DEFAULTS | KIND_DEFAULTS[kind]
+    unknown = sorted(set(hparams) - set(known) - {"kind"})
+    if unknown:
+        raise InputError(f"{', '.join(unknown)}: not a hyperparameter of kind {kind} ({', '.join(known)})")
+    return known | {key: value for key, value in hparams.items() if key != "kind"}
