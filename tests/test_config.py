@@ -34,7 +34,7 @@ def test_sample_settings_defaults():
         "seed": qcd["seed"],
         "process": "qcd",
         "label": 0,
-        "pthat_min": 1000.0,
+        "pthat_min": 700.0,
     }
     signal = sample_settings(CONFIG, "signal")
     assert signal["label"] == 1
