@@ -20,7 +20,7 @@ from scipy.stats import gaussian_kde
 
 from dijetgen.errors import InputError
 
-SIGNAL_REGION, SIDEBAND = "SR", "SB"
+SIGNAL_REGION, SIDEBAND, OUTSIDE = "SR", "SB", "outside"
 DATA, SPARE_SIGNAL = "data", "spare_signal"  # an event's role: in the data, or a signal event left out of it
 
 
@@ -60,12 +60,12 @@ def inject_signal(
 
 
 def region(mjj: pd.Series, signal_region: list[float], sidebands: list[float] | None) -> pd.Series:
-    """SR inside the signal-region window, SB outside it (within `sidebands`' outer bounds if given), else None."""
+    """SR inside the signal-region window, SB outside it (within `sidebands`' outer bounds if given), else OUTSIDE."""
     low, high = signal_region
     outer_low, outer_high = sidebands if sidebands is not None else (-np.inf, np.inf)
     inside = (mjj >= low) & (mjj < high)
     around = ~inside & (mjj >= outer_low) & (mjj < outer_high)
-    return pd.Series(np.select([inside, around], [SIGNAL_REGION, SIDEBAND], None), index=mjj.index)
+    return pd.Series(np.select([inside, around], [SIGNAL_REGION, SIDEBAND], OUTSIDE), index=mjj.index)
 
 
 def assign_folds(table: pd.DataFrame, folds: int, seed: int) -> np.ndarray:
@@ -85,7 +85,7 @@ def search_events(data: pd.DataFrame, spare_signal: pd.DataFrame, settings: dict
     table = pd.concat([data.assign(role=DATA), spare_signal.assign(role=SPARE_SIGNAL)], ignore_index=True)
     table = mass_ordered_columns(table)
     table["region"] = region(table[settings["condition"]], settings["signal_region"], settings["sidebands"])
-    keep = table["region"].notna() & ((table["role"] == DATA) | (table["region"] == SIGNAL_REGION))
+    keep = (table["region"] != OUTSIDE) & ((table["role"] == DATA) | (table["region"] == SIGNAL_REGION))
     table = table[keep].reset_index(drop=True)
     table["fold"] = assign_folds(table, settings["classifier"]["folds"], seed)
     counts = table.groupby(["region", "role", "label"]).size()
