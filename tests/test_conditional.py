@@ -127,3 +127,10 @@ def test_workflow_stops_before_any_job_on_a_bad_condition(tmp_path):
     result = snakemake(tmp_path, config, "--dry-run")
     assert result.returncode != 0
     assert "models.flow.condition: etaj1 also among the features" in result.stderr
+
+
+def test_workflow_samples_a_conditional_model_at_the_test_splits_values(tiny_run):
+    test = pd.read_parquet(tiny_run / "results/splits/test.parquet")
+    events = pd.read_parquet(tiny_run / "results/samples/cfm.parquet")
+    np.testing.assert_array_equal(events["mjj"], test["mjj"])
+    assert (tiny_run / "results/anomaly/cfm/auc.json").exists()
