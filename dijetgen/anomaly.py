@@ -24,7 +24,7 @@ from dijetgen.validation import read_checked
 # the curve's maximum would just pick out the luckiest fluctuation.
 MIN_BACKGROUND_EVENTS = 10
 BASELINE = "mj1"  # the plain cut the models must beat: a heavy leading jet
-SCORING_KINDS = ("ae", "vae", "flow")  # kinds whose score means "unlike the training data"
+SCORING_KINDS = ("ae", "vae", "flow", "cfm")  # kinds whose score means "unlike the training data"
 
 
 def signal_sample(config: dict) -> str | None:
