@@ -28,6 +28,7 @@ include: "rules/sample.smk"
 include: "rules/report.smk"
 include: "rules/validate.smk"
 include: "rules/anomaly.smk"
+include: "rules/search.smk"
 
 
 rule all:
@@ -36,4 +37,5 @@ rule all:
         expand("results/samples/{model}.parquet", model=MODELS),
         VALIDATION_OUTPUTS,
         ANOMALY_OUTPUTS,
+        SEARCH_OUTPUTS,
     default_target: True

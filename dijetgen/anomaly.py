@@ -24,7 +24,7 @@ from dijetgen.validation import read_checked
 # the curve's maximum would just pick out the luckiest fluctuation.
 MIN_BACKGROUND_EVENTS = 10
 BASELINE = "mj1"  # the plain cut the models must beat: a heavy leading jet
-SCORING_KINDS = ("ae", "vae", "flow")  # kinds whose score means "unlike the training data"
+SCORING_KINDS = ("ae", "vae", "flow", "cfm")  # kinds whose score means "unlike the training data"
 
 
 def signal_sample(config: dict) -> str | None:
@@ -92,13 +92,15 @@ def finite_scores(scores: np.ndarray) -> np.ndarray:
     return np.nan_to_num(scores, nan=high + 1 + abs(high), posinf=high + 1 + abs(high), neginf=low - 1 - abs(low))
 
 
-def roc_curve(background_scores: np.ndarray, signal_scores: np.ndarray) -> pd.DataFrame:
-    """Per threshold (score >= threshold): eps_b, eps_s and sic (NaN where under MIN_BACKGROUND_EVENTS pass)."""
+def roc_curve(
+    background_scores: np.ndarray, signal_scores: np.ndarray, min_background_events: int = MIN_BACKGROUND_EVENTS
+) -> pd.DataFrame:
+    """Per threshold (score >= threshold): eps_b, eps_s and sic (NaN where under min_background_events pass)."""
     labels = np.repeat([0, 1], [len(background_scores), len(signal_scores)])
     # One replacement for non-finite scores across both classes, so their ranking is shared.
     scores = finite_scores(np.concatenate([background_scores, signal_scores]))
     eps_b, eps_s, thresholds = metrics.roc_curve(labels, scores, drop_intermediate=False)
-    enough = eps_b * len(background_scores) >= MIN_BACKGROUND_EVENTS
+    enough = eps_b * len(background_scores) >= min_background_events
     with np.errstate(divide="ignore", invalid="ignore"):
         sic = np.where(enough, eps_s / np.sqrt(eps_b), np.nan)
     return pd.DataFrame({"threshold": thresholds, "eps_b": eps_b, "eps_s": eps_s, "sic": sic})

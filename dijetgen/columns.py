@@ -20,3 +20,6 @@ FEATURE_COLUMNS = (
     + ["tau21j1", "tau21j2", "tau32j1", "tau32j2", "deltaetajj", "dphijj"]
 )
 MODEL_COLUMNS = FEATURE_COLUMNS[len(BOOKKEEPING_COLUMNS) :]
+# The resonant search's features, built from the table with the jets ordered by mass instead of pT
+# (CATHODE's): the lighter jet's mass, m_heavy - m_light, and the two jets' tau21 in that order.
+SEARCH_COLUMNS = ["mjlight", "deltamj", "tau21jlight", "tau21jheavy"]

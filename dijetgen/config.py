@@ -11,7 +11,7 @@ import zlib
 
 import numpy as np
 
-from dijetgen.columns import MODEL_COLUMNS
+from dijetgen.columns import MODEL_COLUMNS, SEARCH_COLUMNS
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import resolve
 
@@ -66,6 +66,13 @@ def check_config(config: dict) -> None:
                 f"samples.{name}.events: {sample['events']} events cannot fill {sample['shards']} shards "
                 "(some shard would be empty); lower `shards`"
             )
+        if "mhat_window" in sample:
+            if sample["source"] != "pythia" or sample["process"] != "qcd":
+                raise InputError(f"samples.{name}.mhat_window: only for pythia samples of process qcd")
+            if not sample["mhat_window"][0] < sample["mhat_window"][1]:
+                raise InputError(f"samples.{name}.mhat_window: {sample['mhat_window']} is not [low, high]")
+    if "search" in config:
+        check_search(config)
     if not config["models"]:
         return
     unknown = [column for column in config["features"] if column not in MODEL_COLUMNS]
@@ -84,6 +91,45 @@ def check_config(config: dict) -> None:
             resolve(hparams["kind"], hparams)
         except InputError as err:
             raise InputError(f"models.{name}.{err}") from None
+
+
+def check_search(config: dict) -> None:
+    """The `search:` entry: its samples exist, its columns are known, its windows nest, its density resolves."""
+    search = config["search"]
+    for role in ("background", "signal", "idealized"):
+        if search[role] not in config["samples"]:
+            raise InputError(f"search.{role}: {search[role]} is not under samples:")
+    signal = sample_settings(config, search["signal"])
+    if signal["source"] != "lhco" and signal["label"] != 1:
+        raise InputError(f"search.signal: sample {search['signal']} is labelled background (label 0)")
+    known = MODEL_COLUMNS + SEARCH_COLUMNS
+    unknown = [column for column in search["features"] if column not in known]
+    if unknown:
+        raise InputError(f"search.features: no column(s) {', '.join(unknown)} ({' '.join(known)})")
+    if search["condition"] not in MODEL_COLUMNS or search["condition"] in search["features"]:
+        raise InputError(
+            f"search.condition: {search['condition']} must be a feature-table column not among the features"
+        )
+    low, high = search["signal_region"]
+    if not low < high:
+        raise InputError(f"search.signal_region: {search['signal_region']} is not [low, high]")
+    if search["sidebands"] is not None and not search["sidebands"][0] < low < high < search["sidebands"][1]:
+        raise InputError(
+            f"search.sidebands: {search['sidebands']} must enclose the signal region {search['signal_region']}"
+        )
+    most = max(search["inject"])
+    if signal.get("events", most) < most:
+        raise InputError(f"search.inject: {most} signal events, but samples.{search['signal']} has {signal['events']}")
+    reserved = sorted(set(config["models"]) & {"template", "idealized", "supervised"})
+    if reserved:
+        raise InputError(f"models.{reserved[0]}: the name is reserved for a search method; rename the model")
+    density = search["density"]
+    if "condition" in density:
+        raise InputError("search.density.condition: the density is conditioned on search.condition; remove it")
+    try:
+        resolve(density["kind"], density)
+    except InputError as err:
+        raise InputError(f"search.density.{err}") from None
 
 
 def schema_error_message(err: Exception) -> str:

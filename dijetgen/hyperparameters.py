@@ -10,7 +10,15 @@ dijetgen.errors.InputError: latent_dim: not a hyperparameter of kind flow (epoch
 
 from dijetgen.errors import InputError
 
-COMMON_DEFAULTS = {"epochs": 50, "batch_size": 256, "lr": 1e-3, "hidden": [64, 64], "patience": 10}
+COMMON_DEFAULTS = {
+    "epochs": 50,
+    "batch_size": 256,
+    "lr": 1e-3,
+    "hidden": [64, 64],
+    "patience": 10,
+    "condition": [],
+    "cuda": {},
+}
 KIND_DEFAULTS = {
     "ae": {"latent_dim": 6, "gmm_components": 20},
     "vae": {"latent_dim": 6, "beta": 1.0, "kl_warmup_epochs": 10, "score_with_kl": False},
@@ -25,6 +33,7 @@ KIND_DEFAULTS = {
         "label_smoothing": 0.0,
     },
     "flow": {"flow": "nsf", "transforms": 4, "bins": 8},
+    "cfm": {"hidden": [128, 128, 128], "solver": "dopri5", "atol": 1e-5, "rtol": 1e-5, "steps": 50},
 }
 
 

@@ -44,22 +44,22 @@ class FeatureTransform:
     def fit(cls, table: pd.DataFrame, features: list[str]) -> "FeatureTransform":
         log = [is_log_feature(name) for name in features]
         values = table[features].to_numpy(np.float64)
-        bad = ~np.isfinite(values).all(axis=0) | (np.array(log) & (values < 0).any(axis=0))
+        bad = ~np.isfinite(values).all(axis=0) | (np.array(log, dtype=bool) & (values < 0).any(axis=0))
         if bad.any():
             raise InputError(f"features: column {features[np.argmax(bad)]} has non-finite or negative values")
-        z = _log_columns(values, np.array(log))
+        z = _log_columns(values, np.array(log, dtype=bool))
         std = z.std(axis=0)
         if (std == 0).any():
             raise InputError(f"features: column {features[np.argmin(std)]} is constant; it cannot be modelled")
         return cls(list(features), log, z.mean(axis=0).tolist(), std.tolist())
 
     def forward(self, table: pd.DataFrame) -> np.ndarray:
-        z = _log_columns(table[self.features].to_numpy(np.float64), np.array(self.log))
+        z = _log_columns(table[self.features].to_numpy(np.float64), np.array(self.log, dtype=bool))
         return (z - np.array(self.mean)) / np.array(self.std)
 
     def inverse(self, z: np.ndarray) -> pd.DataFrame:
         values = np.asarray(z, np.float64) * np.array(self.std) + np.array(self.mean)
-        log = np.array(self.log)
+        log = np.array(self.log, dtype=bool)
         # A generated momentum or mass just below zero is clipped: they are non-negative by construction.
         values[:, log] = np.maximum(np.expm1(values[:, log]), 0.0)
         return pd.DataFrame(values, columns=self.features)

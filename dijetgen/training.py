@@ -5,6 +5,11 @@ A model plugs in through four members (see dijetgen.models.base.GenerativeModel)
 `validation_losses(x, epoch) -> {term: float}`, whose "val_loss" drives early stopping. Loss terms stay on
 the device until the epoch ends, so a GPU is not synchronised every batch.
 
+Training on a GPU may use other settings than on the CPU: a model entry's `cuda:` block (batch_size, lr,
+epochs, patience) replaces those keys when the chosen device is cuda, since the CPU's small batches leave a
+GPU idle (see device_hparams). The training split stays on the device, batches are drawn there, and
+nothing is copied back to the host until the epoch ends.
+
 Every epoch's randomness (shuffling, latent noise) is drawn from a seed derived from (seed, epoch). A run
 resumed from the checkpoint of epoch k therefore replays epochs k+1... exactly as an uninterrupted run
 would, without saving random-generator states.
@@ -30,6 +35,7 @@ from dijetgen.errors import InputError
 
 CHECKPOINT = "checkpoint.pt"
 HISTORY = "history.csv"
+DEVICE_OVERRIDES = ("batch_size", "lr", "epochs", "patience")
 
 
 def choose_device(name: str = "auto") -> torch.device:
@@ -41,6 +47,24 @@ def choose_device(name: str = "auto") -> torch.device:
     if name not in ("cpu", "cuda"):
         raise InputError(f"device: {name!r} is not one of auto, cpu, cuda")
     return torch.device(name)
+
+
+def check_device_overrides(overrides: dict) -> None:
+    """A `cuda:` block may only set DEVICE_OVERRIDES; anything else is an InputError naming the key."""
+    unknown = sorted(set(overrides) - set(DEVICE_OVERRIDES))
+    if unknown:
+        raise InputError(f"cuda.{unknown[0]}: not a per-device setting ({', '.join(DEVICE_OVERRIDES)})")
+
+
+def device_hparams(hparams: dict, device: torch.device) -> dict:
+    """The hyperparameters training uses on `device`: the entry without its `cuda:` block, with the block's
+    values in place of the entry's when the device is a GPU.
+
+    >>> device_hparams({"lr": 1e-3, "batch_size": 256, "cuda": {"batch_size": 4096}}, torch.device("cuda"))
+    {'lr': 0.001, 'batch_size': 4096}
+    """
+    overrides = hparams.get("cuda", {}) if torch.device(device).type == "cuda" else {}
+    return {k: v for k, v in hparams.items() if k != "cuda"} | overrides
 
 
 def epoch_seed(seed: int, epoch: int) -> int:
@@ -70,15 +94,16 @@ def train(model, x_train, x_val, workdir, *, device, max_epochs=None) -> tuple[p
     many epochs in all and keeps the checkpoint, as an interruption would (tests and time-boxed runs use it).
     Returns the history and whether training finished.
     """
-    hp = model.hparams
+    hp = device_hparams(model.hparams, device)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     checkpoint = workdir / CHECKPOINT
     x_train, x_val = x_train.to(device), x_val.to(device)
     model.to(device)
     # epochs and patience only decide where training stops, so a longer rerun may resume a shorter one.
+    # The key holds the settings of this device: a CPU run's checkpoint is not resumed with GPU batch sizes.
     key = model.header() | {"data": data_digest(x_train, x_val)}
-    key["hparams"] = {k: v for k, v in key["hparams"].items() if k not in ("epochs", "patience")}
+    key["hparams"] = {k: v for k, v in hp.items() if k not in ("epochs", "patience")}
     key = json.loads(json.dumps(key))  # compare like with like: the stored key went through JSON
     state = _resume(model, checkpoint, key)
     last = min(hp["epochs"], max_epochs or hp["epochs"])

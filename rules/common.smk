@@ -32,3 +32,11 @@ def source_files(wildcards):
     """The user's input file, so that a missing one stops the run before any job starts."""
     sample = config["samples"][wildcards.sample]
     return [sample["path"]] if "path" in sample else []
+
+
+def search_reference(wildcards):
+    """The background estimate a classifier method tells the SR data from (supervised has none)."""
+    return {
+        "template": {"reference": f"results/search/inject_{wildcards.inject}/template.parquet"},
+        "idealized": {"reference": "results/search/idealized.parquet"},
+    }.get(wildcards.method, {})

@@ -33,3 +33,11 @@ def anomaly_outputs(name, category):
         )
         outputs[f"{key}_pdf"] = f"{folder}/{key}.pdf"
     return outputs
+
+
+def search_figure(name):
+    """A resonant-search figure's PNG for the report; its caption is report/search_{kind}.rst."""
+    caption = name.split("_inject")[0]
+    return for_report(
+        f"results/search/figures/{name}.png", f"search_{caption}", "Resonant search", figure=name
+    )

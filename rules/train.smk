@@ -1,4 +1,15 @@
+from dijetgen.errors import InputError
+from dijetgen.features import FEATURE_COLUMNS
+from dijetgen.models import check_condition
+
 MODELS = list(config["models"])
+# Bookkeeping columns are no physics to condition on.
+CONDITION_COLUMNS = [name for name in FEATURE_COLUMNS if name not in ("event", "sample", "label")]
+try:
+    for name, entry in config["models"].items():
+        check_condition(name, entry, config["features"], CONDITION_COLUMNS)
+except InputError as err:
+    raise WorkflowError(str(err)) from None
 
 
 wildcard_constraints:
@@ -15,7 +26,8 @@ rule train:
         config="results/models/{model}/config.json",
     params:
         # Only this model's entry, so editing one model retrains only that one. The device is read from
-        # snakemake.config instead: moving a run to a GPU should not invalidate finished models.
+        # snakemake.config instead: moving a run to a GPU should not invalidate finished models (an entry's
+        # `cuda:` block, which a GPU run applies, is part of the entry).
         hparams=lambda wildcards: config["models"][wildcards.model],
         features=config["features"],
         seed=config["seed"],

@@ -10,6 +10,7 @@ from dijetgen.errors import InputError
 from dijetgen.models import build_model
 from dijetgen.preprocessing import require_columns
 from dijetgen.snakemake_adapter import run
+from dijetgen.training import device_hparams
 
 
 def train_model(snakemake):
@@ -18,7 +19,7 @@ def train_model(snakemake):
     tables = {}
     for part in ("train", "val"):
         tables[part] = pd.read_parquet(snakemake.input[part])
-        require_columns(tables[part], params.features, snakemake.input[part])
+        require_columns(tables[part], params.features + params.hparams.get("condition", []), snakemake.input[part])
     try:
         model = build_model(params.hparams["kind"], params.features, params.hparams, params.seed)
         history = model.fit(
@@ -29,6 +30,7 @@ def train_model(snakemake):
     model.save(snakemake.output.model)
     print(f"{name}: {len(history)} epochs on {model.device}")
     summary = model.header() | {"name": name, "device": str(model.device), "epochs_trained": len(history)}
+    summary["device_hparams"] = device_hparams(model.hparams, model.device)
     write_json(summary, snakemake.output.config, indent=2)
 
 

@@ -91,6 +91,8 @@ TINY = {
         "bvae": {"kind": "vae", "latent_dim": 3, "beta": 4.0} | TINY_MODEL,
         "gan": {"kind": "gan", "latent_dim": 4} | TINY_MODEL,
         "flow": {"kind": "flow", "transforms": 1, "bins": 4} | TINY_MODEL,
+        # cfm and conditioning in one entry, to keep the tiny run short: a conditional cfm through every stage.
+        "cfm": {"kind": "cfm", "condition": ["mjj"], "solver": "rk4", "steps": 4} | TINY_MODEL,
     },
 }
 

@@ -70,7 +70,7 @@ def test_anomaly_events_drop_signal_events_a_model_trained_on():
 
 
 def config_with(anomaly: dict, **samples) -> dict:
-    models = {"ae": {"kind": "ae"}, "gan": {"kind": "gan"}, "flow": {"kind": "flow"}}
+    models = {"ae": {"kind": "ae"}, "gan": {"kind": "gan"}, "flow": {"kind": "flow"}, "cfm": {"kind": "cfm"}}
     return {"seed": 1, "shards": 1, "samples": samples, "models": models, "anomaly": anomaly}
 
 
@@ -88,7 +88,7 @@ def test_the_signal_is_named_or_else_the_one_sample_labelled_signal():
 
 
 def test_scored_models_default_to_the_kinds_with_a_meaningful_score():
-    assert scored_models(config_with({"models": None})) == ["ae", "flow"]
+    assert scored_models(config_with({"models": None})) == ["ae", "flow", "cfm"]
     assert scored_models(config_with({"models": ["gan"]})) == ["gan"]
     with pytest.raises(InputError, match="anomaly.models: vae not under models"):
         scored_models(config_with({"models": ["vae"]}))

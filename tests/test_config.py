@@ -94,7 +94,7 @@ def test_good_config_gets_defaults():
         (lambda c: c.update(selection={"max_abs_eta": 0}), "0 is less than or equal to the minimum of 0"),
         (
             lambda c: c.update(models={"m": {"kind": "diffusion"}}),
-            "'diffusion' is not one of ['ae', 'vae', 'gan', 'flow']",
+            "'diffusion' is not one of ['ae', 'vae', 'gan', 'flow', 'cfm']",
         ),
         (lambda c: c.update(models={"m": {"kind": "ae", "hidden": 64}}), "64 is not of type 'array'"),
         (lambda c: c.update(models={"m": {"kind": "ae", "epochs": "10"}}), "'10' is not of type 'integer'"),

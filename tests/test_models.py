@@ -14,6 +14,7 @@ TINY = {
     "vae": {"hidden": [32, 32], "latent_dim": 3, "kl_warmup_epochs": 1},
     "gan": {"hidden": [32, 32], "latent_dim": 4, "lr": 1e-3},
     "flow": {"hidden": [32, 32], "transforms": 2},
+    "cfm": {"hidden": [32, 32], "solver": "rk4", "steps": 8},
 }
 
 

@@ -60,6 +60,17 @@ def test_process_settings_qcd():
     assert pythia.process_settings(QCD) == ["HardQCD:all = on", "PhaseSpace:pTHatMin = 1000.0"]
 
 
+def test_mhat_window_bounds_the_hard_process_mass():
+    sample = QCD | {"mhat_window": [3000.0, 3400.0]}
+    assert pythia.process_settings(sample)[2:] == ["PhaseSpace:mHatMin = 3000.0", "PhaseSpace:mHatMax = 3400.0"]
+    generator = pythia.make_pythia(pythia.process_settings(sample), 5, "samples.qcd")
+    masses = []
+    for _ in range(20):
+        assert generator.next()
+        masses.append(generator.infoPython().mHat())
+    assert 3000.0 <= min(masses) and max(masses) <= 3400.0
+
+
 def test_wprime_settings_are_accepted_by_pythia():
     sample = {
         "source": "pythia",

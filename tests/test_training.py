@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 import torch
@@ -114,3 +115,43 @@ def test_device_choice():
 def test_epoch_seeds_differ_between_epochs_and_seeds():
     seeds = {training.epoch_seed(seed, epoch) for seed in range(3) for epoch in range(50)}
     assert len(seeds) == 150 and all(0 <= s < 2**32 for s in seeds)
+
+
+def test_cuda_block_replaces_settings_only_on_a_gpu():
+    entry = {"lr": 1e-3, "batch_size": 256, "epochs": 50, "cuda": {"batch_size": 4096, "lr": 4e-3}}
+    assert training.device_hparams(entry, torch.device("cpu")) == {"lr": 1e-3, "batch_size": 256, "epochs": 50}
+    assert training.device_hparams(entry, torch.device("cuda")) == {"lr": 4e-3, "batch_size": 4096, "epochs": 50}
+    assert training.device_hparams(entry, torch.device("cuda", 1))["batch_size"] == 4096
+    assert training.device_hparams({"lr": 1e-3}, torch.device("cuda")) == {"lr": 1e-3}
+    with pytest.raises(InputError, match=r"cuda.hidden: not a per-device setting \(batch_size, lr, epochs, patience\)"):
+        build_model("flow", FEATURES, {"cuda": {"hidden": [8]}}, seed=0)
+
+
+def test_cpu_training_ignores_the_cuda_block(tmp_path):
+    hparams = TINY["cfm"] | {"epochs": 2, "batch_size": 128}
+    train, val = toy_dijet_table(400, 0), toy_dijet_table(100, 1)
+    plain = build_model("cfm", FEATURES, hparams, seed=3)
+    history = plain.fit(train, val, tmp_path / "plain", device="cpu")
+    gpu_ready = build_model("cfm", FEATURES, hparams | {"cuda": {"batch_size": 7, "lr": 0.5}}, seed=3)
+    same = gpu_ready.fit(train, val, tmp_path / "gpu_ready", device="cpu")
+    assert gpu_ready.optimizers["adam"].param_groups[0]["lr"] == plain.hparams["lr"]
+    assert same.drop(columns="seconds").equals(history.drop(columns="seconds"))
+
+
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("kind", sorted(MODELS))
+def test_samples_come_back_as_float64_host_frames_from_any_device(kind, device, tmp_path):
+    model = build_model(kind, FEATURES, TINY[kind] | {"epochs": 1, "condition": ["mjj"]}, seed=0)
+    train = toy_dijet_table(300, 0).assign(mjj=lambda t: 2 * t["ptj1"])
+    model.fit(train, train, tmp_path, device=device)
+    assert model.device.type == device and all(
+        p.device.type == device for p in model.nets[next(iter(model.nets))].parameters()
+    )
+    events = model.sample(64, seed=1, condition=train)
+    assert list(events.columns) == FEATURES + ["mjj"]
+    assert events.dtypes.eq(np.float64).all() and isinstance(events.to_numpy(), np.ndarray)
+    scores = model.score(train.iloc[:16])
+    assert isinstance(scores, np.ndarray) and scores.shape == (16,) and np.isfinite(scores).all()

@@ -3,7 +3,7 @@
 An invertible map f sends the standardised features to a standard normal, so log p(x) is exact and the
 loss is -<log p(x)>. Samples are f^-1(z) for z ~ N(0, 1); score = -log p(x) of the standardised features,
 the natural anomaly score. NSF's rational-quadratic splines act on [-5, 5] and are the identity outside,
-which standardised inputs rarely leave.
+which standardised inputs rarely leave. A conditional flow passes the condition to zuko as its context.
 """
 
 import torch
@@ -24,12 +24,20 @@ class Flow(GenerativeModel):
             raise InputError(f"flow: {name!r} is not one of {', '.join(FLOWS)}")
         options = {"bins": self.hparams["bins"]} if name == "nsf" else {}
         flow = FLOWS[name](
-            n_features, transforms=self.hparams["transforms"], hidden_features=self.hparams["hidden"], **options
+            n_features,
+            context=self.n_condition,
+            transforms=self.hparams["transforms"],
+            hidden_features=self.hparams["hidden"],
+            **options,
         )
         return {"flow": flow}
 
-    def _nll(self, x):
-        return -self.nets["flow"]().log_prob(x)
+    def _distribution(self, c):
+        return self.nets["flow"](c if self.condition else None)
+
+    def _nll(self, batch):
+        x, c = self.split(batch)
+        return -self._distribution(c).log_prob(x)
 
     def train_step(self, batch, epoch):
         loss = self._nll(batch).mean()
@@ -39,10 +47,9 @@ class Flow(GenerativeModel):
     def validation_losses(self, x, epoch):
         return {"val_loss": self._nll(x).mean().item()}
 
-    def generate(self, n, generator):
-        distribution = self.nets["flow"]()
-        z = torch.randn(n, len(self.features), generator=generator).to(self.device)
-        return distribution.transform.inv(z)
+    def generate(self, condition, generator):
+        z = torch.randn(len(condition), len(self.features), generator=generator).to(self.device)
+        return self._distribution(condition).transform.inv(z)
 
     def score_standardised(self, x):
         return self._nll(x)

@@ -10,6 +10,8 @@ GAN losses do not measure sample quality, so early stopping uses val_loss = the 
 of the features plus the mean absolute difference of their correlations, between the validation set and as
 many samples from a fixed noise batch. score = -D's logit (critic value for WGAN-GP): D learns to rate
 training-like events high, so unusual events score high.
+
+A conditional GAN gives the condition to both: G(z, c) and D(x, c); fakes are made at the batch's own c.
 """
 
 import torch
@@ -41,12 +43,12 @@ class GAN(GenerativeModel):
             raise InputError(f"loss: {self.hparams['loss']!r} is not one of {', '.join(LOSSES)}")
         hidden = self.hparams["hidden"]
         return {
-            "generator": mlp(self.hparams["latent_dim"], hidden, n_features, leaky_relu),
-            "discriminator": mlp(n_features, hidden, 1, leaky_relu),
+            "generator": mlp(self.hparams["latent_dim"] + self.n_condition, hidden, n_features, leaky_relu),
+            "discriminator": mlp(n_features + self.n_condition, hidden, 1, leaky_relu),
         }
 
-    def build_optimizers(self):
-        lr, betas = self.hparams["lr"], tuple(self.hparams["betas"])
+    def build_optimizers(self, lr):
+        betas = tuple(self.hparams["betas"])
         return {name: torch.optim.Adam(self.nets[name].parameters(), lr=lr, betas=betas) for name in self.nets}
 
     def _noise(self, n, generator=None):
@@ -55,7 +57,13 @@ class GAN(GenerativeModel):
             return torch.randn(n, self.hparams["latent_dim"], device=self.device)
         return torch.randn(n, self.hparams["latent_dim"], generator=generator).to(self.device)
 
+    def _fake(self, c, generator=None):
+        """G's events (with their condition appended, as D sees them) at the standardised conditions c."""
+        noise = self._noise(len(c), generator)
+        return torch.cat([self.nets["generator"](torch.cat([noise, c], dim=1)), c], dim=1)
+
     def _critic_loss(self, real, fake):
+        """real and fake are [x | c] batches with the same c; the gradient penalty is on the x columns."""
         d = self.nets["discriminator"]
         if self.hparams["loss"] == "nonsaturating":
             d_real, d_fake = d(real), d(fake)
@@ -64,7 +72,7 @@ class GAN(GenerativeModel):
         mix = torch.rand(len(real), 1, device=real.device)
         between = (mix * real + (1 - mix) * fake).requires_grad_(True)
         (grad,) = torch.autograd.grad(d(between).sum(), between, create_graph=True)
-        penalty = (grad.norm(dim=1) - 1).pow(2).mean()
+        penalty = (grad[:, : len(self.features)].norm(dim=1) - 1).pow(2).mean()
         wasserstein = d(real).mean() - d(fake).mean()
         return -wasserstein + self.hparams["gp_weight"] * penalty, {"wasserstein": wasserstein, "gp": penalty}
 
@@ -76,21 +84,23 @@ class GAN(GenerativeModel):
 
     def train_step(self, batch, epoch):
         opt_d, opt_g = self.optimizers["discriminator"], self.optimizers["generator"]
+        _, c = self.split(batch)
         for _ in range(self.hparams["n_critic"]):
-            fake = self.nets["generator"](self._noise(len(batch))).detach()
+            fake = self._fake(c).detach()
             loss_d, extra = self._critic_loss(batch, fake)
             self.descend(loss_d, opt_d)
-        loss_g = self._generator_loss(self.nets["generator"](self._noise(len(batch))))
+        loss_g = self._generator_loss(self._fake(c))
         self.descend(loss_g, opt_g)
         return {"d_loss": loss_d.detach(), "g_loss": loss_g.detach()} | {k: v.detach() for k, v in extra.items()}
 
     def validation_losses(self, x, epoch):
-        noise = self._noise(len(x), torch.Generator().manual_seed(self.seed))
-        w1, corr = sample_distance(self.nets["generator"](noise), x)
+        real, c = self.split(x)
+        fake = self.generate(c, torch.Generator().manual_seed(self.seed))
+        w1, corr = sample_distance(fake, real)
         return {"val_loss": w1 + corr, "val_w1": w1, "val_corr": corr}
 
-    def generate(self, n, generator):
-        return self.nets["generator"](self._noise(n, generator))
+    def generate(self, condition, generator):
+        return self.split(self._fake(condition, generator))[0]
 
     def score_standardised(self, x):
         return -self.nets["discriminator"](x).squeeze(1)

@@ -9,6 +9,8 @@ collapsed completely on Pythia QCD). Samples are decoder(z) + width * noise for 
 With kl_warmup_epochs = k the KL weight grows linearly from 0 over the first k epochs, so the decoder learns
 to use z before the prior pulls the codes together; validation always uses the full beta, and warm-up
 epochs never count as best. score = recon of the mean code, plus beta * KL if score_with_kl.
+
+A conditional VAE is a CVAE: q(z | x, c) and p(x | z, c), with the prior N(0, 1) for every c.
 """
 
 import math
@@ -28,19 +30,20 @@ class VariationalAutoEncoder(LatentModel):
         width = nn.Module()
         width.log_sigma = nn.Parameter(torch.zeros(n_features))
         return {
-            "encoder": mlp(n_features, hidden, 2 * latent),
-            "decoder": mlp(latent, hidden[::-1], n_features),
+            "encoder": mlp(n_features + self.n_condition, hidden, 2 * latent),
+            "decoder": mlp(latent + self.n_condition, hidden[::-1], n_features),
             "width": width,
         }
 
     def mean_code(self, x):
         return self.nets["encoder"](x).chunk(2, dim=1)[0]
 
-    def _terms(self, x, draw: bool):
-        mu, log_var = self.nets["encoder"](x).chunk(2, dim=1)
+    def _terms(self, batch, draw: bool):
+        x, c = self.split(batch)
+        mu, log_var = self.nets["encoder"](batch).chunk(2, dim=1)
         z = mu + torch.exp(0.5 * log_var) * torch.randn_like(mu) if draw else mu
         log_sigma = self.nets["width"].log_sigma
-        pull = (self.nets["decoder"](z) - x) / log_sigma.exp()
+        pull = (self.decoder(z, c) - x) / log_sigma.exp()
         recon = (0.5 * pull.pow(2) + log_sigma + 0.5 * math.log(2 * math.pi)).sum(dim=1)
         kl = 0.5 * (mu.pow(2) + log_var.exp() - 1 - log_var).sum(dim=1)
         return recon, kl
@@ -59,9 +62,9 @@ class VariationalAutoEncoder(LatentModel):
         recon, kl = (term.mean().item() for term in self._terms(x, draw=True))
         return {"val_loss": recon + self.hparams["beta"] * kl, "val_recon": recon, "val_kl": kl}
 
-    def generate(self, n, generator):
-        z = torch.randn(n, self.hparams["latent_dim"], generator=generator).to(self.device)
-        x = self.nets["decoder"](z)
+    def generate(self, condition, generator):
+        z = torch.randn(len(condition), self.hparams["latent_dim"], generator=generator).to(self.device)
+        x = self.decoder(z, condition)
         return x + self.nets["width"].log_sigma.exp() * torch.randn(x.shape, generator=generator).to(self.device)
 
     def score_standardised(self, x):

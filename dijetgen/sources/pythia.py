@@ -28,7 +28,12 @@ def narrow_scalar(pid: str, names_and_quantum_numbers: str, mass: float) -> str:
 def process_settings(sample: dict) -> list[str]:
     """Pythia settings for `process: qcd` or `process: wprime`."""
     if sample["process"] == "qcd":
-        return ["HardQCD:all = on", f"PhaseSpace:pTHatMin = {sample['pthat_min']}"]
+        settings = ["HardQCD:all = on", f"PhaseSpace:pTHatMin = {sample['pthat_min']}"]
+        if "mhat_window" in sample:
+            # Only hard processes of this invariant mass: a cheap background sample around one mjj region.
+            low, high = sample["mhat_window"]
+            settings += [f"PhaseSpace:mHatMin = {low}", f"PhaseSpace:mHatMax = {high}"]
+        return settings
     m = sample["masses"]
     window = sample["wprime_window"]
     return [

@@ -1,0 +1,25 @@
+"""Snakemake adapter: train the conditional density of the search features on one injection's sideband data."""
+
+import os
+
+import pandas as pd
+import torch
+
+from dijetgen.errors import InputError
+from dijetgen.search import train_density
+from dijetgen.snakemake_adapter import run
+
+
+def fit_density(snakemake):
+    params = snakemake.params
+    torch.set_num_threads(snakemake.threads)
+    events = pd.read_parquet(snakemake.input[0])
+    workdir = os.path.dirname(snakemake.output.model)
+    try:
+        model = train_density(events, params.settings, workdir, snakemake.config["device"], params.seed)
+    except InputError as err:
+        raise InputError(f"search.density: {err}") from err
+    model.save(snakemake.output.model)
+
+
+run(snakemake, fit_density)  # noqa: F821 (injected by Snakemake)
