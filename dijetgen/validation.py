@@ -18,6 +18,7 @@ import pandas as pd
 
 from dijetgen import metrics as m
 from dijetgen.errors import InputError
+from dijetgen.metrics.frechet import MAX_POOL_FRACTION
 from dijetgen.observables import observable_names, with_observables
 from dijetgen.preprocessing import require_columns
 
@@ -81,8 +82,9 @@ def marginal_distances(sample: pd.DataFrame, test: pd.DataFrame, settings: Valid
 
 
 def fpd_sizes(n_events: int, settings: ValidationSettings) -> tuple[int, int]:
-    """The configured FPD batch sizes, shrunk to fit the samples at hand (small configs have few events)."""
-    high = min(settings.fpd_max_samples, n_events)
+    """The configured FPD batch sizes, shrunk to fit the samples at hand (small configs have few events):
+    the largest batch is at most half the smaller sample (see dijetgen.metrics.frechet)."""
+    high = min(settings.fpd_max_samples, int(MAX_POOL_FRACTION * n_events))
     return min(settings.fpd_min_samples, high // 2), high
 
 
@@ -98,7 +100,9 @@ def sample_distances(
     reference, candidate = standardise(test[features].to_numpy(), sample[features].to_numpy())
     low, high = fpd_sizes(min(len(reference), len(candidate)), settings)
     try:
-        fpd = m.fpd(reference, candidate, low, high, settings.fpd_points, settings.fpd_batches, seed)
+        fpd = m.fpd(
+            reference, candidate, low, high, settings.fpd_points, settings.fpd_batches, seed, settings.bootstrap
+        )
         kpd = m.kpd(reference, candidate, settings.kpd_batch_size, settings.kpd_batches, seed)
         auc = m.classifier_auc(sample.to_numpy(), test.to_numpy(), settings.classifier_folds, seed, threads)
     except ValueError as err:  # too few events for the batch sizes or folds the config asks for
