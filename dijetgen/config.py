@@ -8,8 +8,11 @@ import os
 import tempfile
 import zlib
 
+from dijetgen.errors import InputError
+
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
 DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
+BETA_SCAN_DEFAULTS = {"betas": [0.5, 1, 2, 4, 8], "base": "vae", "hparams": {}}
 
 
 def sample_settings(config: dict, name: str) -> dict:
@@ -43,3 +46,17 @@ def writable_directory_problem(directory: str) -> str | None:
     except OSError as err:
         return err.strerror or type(err).__name__
     return None
+
+
+def beta_scan_models(config: dict) -> dict[str, dict]:
+    """The `beta_scan:` section as model entries: {"beta0.5": hyperparameters, ...}; {} when it is unset.
+
+    Each entry is the base model's, with the section's `hparams` and its beta on top.
+    """
+    if config.get("beta_scan") is None:
+        return {}
+    scan = BETA_SCAN_DEFAULTS | config["beta_scan"]
+    base = config["models"].get(scan["base"])
+    if base is None or base["kind"] != "vae":
+        raise InputError(f"beta_scan.base: {scan['base']!r} is not a model of kind vae under `models`")
+    return {f"beta{beta:g}": base | scan["hparams"] | {"beta": float(beta)} for beta in scan["betas"]}

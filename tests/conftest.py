@@ -90,6 +90,7 @@ TINY = {
         "gan": {"kind": "gan", "latent_dim": 4} | TINY_MODEL,
         "flow": {"kind": "flow", "transforms": 1, "bins": 4} | TINY_MODEL,
     },
+    "beta_scan": {"betas": [1, 4], "base": "vae", "hparams": {"epochs": 2}},
 }
 
 

@@ -6,7 +6,8 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from dijetgen.config import sample_settings
+from dijetgen.config import beta_scan_models, sample_settings
+from dijetgen.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = str(ROOT / "config.schema.yaml")
@@ -106,3 +107,23 @@ def test_bad_config_is_rejected_naming_the_problem(change, named):
     with pytest.raises(WorkflowError) as err:
         validate(config, SCHEMA)
     assert named in str(err.value)
+
+
+def test_beta_scan_is_off_by_default_and_filled_in_when_given():
+    config = {
+        "samples": {"qcd": CONFIG["samples"]["qcd"]},
+        "models": {"vae": {"kind": "vae", "epochs": 5, "beta": 1.0}},
+    }
+    validate(config, SCHEMA)
+    assert config["beta_scan"] is None and beta_scan_models(config) == {}
+    config["beta_scan"] = {"hparams": {"epochs": 2}}
+    validate(config, SCHEMA)
+    models = beta_scan_models(config)
+    assert list(models) == ["beta0.5", "beta1", "beta2", "beta4", "beta8"]
+    assert models["beta0.5"] == {"kind": "vae", "epochs": 2, "beta": 0.5}
+
+
+def test_beta_scan_of_a_model_that_is_not_a_vae_is_named():
+    config = {"models": {"ae": {"kind": "ae"}}, "beta_scan": {"betas": [1.0], "base": "ae", "hparams": {}}}
+    with pytest.raises(InputError, match=r"^beta_scan.base: 'ae' is not a model of kind vae"):
+        beta_scan_models(config)

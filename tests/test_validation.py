@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from dijetgen.errors import InputError
-from dijetgen.latent import latent_projection, latent_traversal
+from dijetgen.latent import latent_projection, latent_traversal, latent_use
 from dijetgen.observables import observable_names
 from dijetgen.validation import ValidationSettings, json_safe, summary_row, validate
 
@@ -140,3 +140,24 @@ def test_too_few_events_for_the_settings_is_a_one_line_error():
     few = toy_events(3, 5)
     with pytest.raises(InputError, match=r"^validation: 3 generated and 3 test events: "):
         validate(few, few, few, FEATURES, FAST, seed=0)
+
+
+def test_latent_use_counts_active_units_and_kl_per_dimension():
+    rng = np.random.default_rng(0)
+    n = 20000
+    # Dimension 0 carries information (its mean moves with x, width 0.1^½); dimension 1 is the prior.
+    mu = np.column_stack([rng.normal(size=n), np.zeros(n)])
+    log_var = np.column_stack([np.full(n, np.log(0.1)), np.zeros(n)])
+    use = latent_use(mu, log_var)
+    assert use["active_units"] == 1 and use["latent_dim"] == 2
+    # KL = ½(mu² + σ² - 1 - log σ²), averaged: ½(1 + 0.1 - 1 - log 0.1) = 1.201 nats
+    assert use["kl_per_dim"] == pytest.approx([0.5 * (1.1 - 1 - np.log(0.1)), 0.0], abs=0.02)
+    assert use["kl_total"] == pytest.approx(sum(use["kl_per_dim"]))
+
+
+def test_summary_row_reports_latent_use_of_vaes_only(good_and_bad):
+    good, _ = good_and_bad
+    assert math.isnan(summary_row("flow", good)["active_units"])
+    latent = {"kl_per_dim": [0.0, 0.5], "kl_total": 0.5, "active_units": 1, "latent_dim": 2}
+    row = summary_row("vae", good | {"latent": latent})
+    assert row["active_units"] == 1 and row["kl_per_dim"] == 0.25
