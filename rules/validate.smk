@@ -77,7 +77,6 @@ rule latent_figures:
         projection_pdf="results/validation/{model}/figures/latent_projection.pdf",
     params:
         features=config["features"],
-        signal=LATENT_SIGNAL,
     wildcard_constraints:
         model="|".join(LATENT_MODELS) or "no-latent-models",
     log:

@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from dijetgen import training
-from dijetgen.checkpoints import CheckpointError, first_sentence, load_checkpoint, save_checkpoint
+from dijetgen.checkpoints import CheckpointError, first_sentence, save_checkpoint
 from dijetgen.errors import InputError
 from dijetgen.preprocessing import FeatureTransform
 
@@ -118,15 +118,8 @@ class GenerativeModel:
         save_checkpoint(path, header, {name: net.state_dict() for name, net in self.nets.items()})
 
     @classmethod
-    def load(cls, path, features: list[str] | None = None) -> "GenerativeModel":
-        """Rebuild a saved model; with `features`, a model trained on other features is a CheckpointError."""
-        header, tensors = load_checkpoint(path)
-        if header.get("kind") != cls.kind:
-            raise CheckpointError(f"{path}: holds a {header.get('kind')!r} model, not {cls.kind!r}")
-        return cls.restore(path, header, tensors, features)
-
-    @classmethod
     def restore(cls, path, header: dict, tensors: dict, features: list[str] | None) -> "GenerativeModel":
+        """Rebuild a model from a checkpoint's contents; dijetgen.models.load_model reads the file."""
         if features is not None and list(features) != header["features"]:
             raise CheckpointError(
                 f"{path}: trained on features {header['features']}, but {list(features)} are configured"
