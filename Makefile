@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_cluster
 	$(BIN)/python -m benchmarks.bench_memory
 	$(BIN)/python -m benchmarks.bench_training
+	$(BIN)/python -m benchmarks.bench_metrics
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ include: "rules/report.smk"
 include: "rules/validate.smk"
 include: "rules/anomaly.smk"
 include: "rules/search.smk"
+include: "rules/beta_scan.smk"
 
 
 rule all:
@@ -38,4 +39,5 @@ rule all:
         VALIDATION_OUTPUTS,
         ANOMALY_OUTPUTS,
         SEARCH_OUTPUTS,
+        BETA_SCAN_OUTPUTS,
     default_target: True

@@ -20,6 +20,7 @@ DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
 # QCD generated with pT-hat below this reaches the default 1.2 TeV jet selection in (0.5 +- 0.5)% of the
 # selected events; at 1 TeV it would be 15% (benchmarks/bench_pthat.py, BENCHMARKS.md).
 DEFAULT_PTHAT_MIN = 700.0
+BETA_SCAN_DEFAULTS = {"betas": [0.5, 1, 2, 4, 8], "base": "vae", "hparams": {}}
 
 
 def sample_settings(config: dict, name: str) -> dict:
@@ -139,3 +140,17 @@ def schema_error_message(err: Exception) -> str:
         return str(err)
     key = ".".join(str(part) for part in cause.absolute_path) or "config"
     return f"{key}: {cause.message} (config.schema.yaml)"
+
+
+def beta_scan_models(config: dict) -> dict[str, dict]:
+    """The `beta_scan:` section as model entries: {"beta0.5": hyperparameters, ...}; {} when it is unset.
+
+    Each entry is the base model's, with the section's `hparams` and its beta on top.
+    """
+    if config.get("beta_scan") is None:
+        return {}
+    scan = BETA_SCAN_DEFAULTS | config["beta_scan"]
+    base = config["models"].get(scan["base"])
+    if base is None or base["kind"] != "vae":
+        raise InputError(f"beta_scan.base: {scan['base']!r} is not a model of kind vae under `models`")
+    return {f"beta{beta:g}": base | scan["hparams"] | {"beta": float(beta)} for beta in scan["betas"]}

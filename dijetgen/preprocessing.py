@@ -64,6 +64,16 @@ class FeatureTransform:
         values[:, log] = np.maximum(np.expm1(values[:, log]), 0.0)
         return pd.DataFrame(values, columns=self.features)
 
+    def log_abs_det_jacobian(self, table: pd.DataFrame) -> np.ndarray:
+        """log |det dz/dx| of forward at each event, x in GeV: -Σ log(1 + x) over log columns - Σ log std.
+
+        A density p_z of the standardised features is one of the physical features through
+        log p_x(x) = log p_z(forward(x)) + log_abs_det_jacobian(x).
+        """
+        log = np.array(self.log)
+        values = table[self.features].to_numpy(np.float64)
+        return -np.log1p(values[:, log]).sum(axis=1) - np.log(self.std).sum()
+
     def to_dict(self) -> dict:
         return {"features": self.features, "log": self.log, "mean": self.mean, "std": self.std}
 

@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from dijetgen import metrics as m
 from dijetgen.errors import InputError
+from dijetgen.latent import latent_use
+from dijetgen.metrics.frechet import MAX_POOL_FRACTION
 from dijetgen.observables import observable_names, with_observables
 from dijetgen.preprocessing import require_columns
 
@@ -81,8 +84,9 @@ def marginal_distances(sample: pd.DataFrame, test: pd.DataFrame, settings: Valid
 
 
 def fpd_sizes(n_events: int, settings: ValidationSettings) -> tuple[int, int]:
-    """The configured FPD batch sizes, shrunk to fit the samples at hand (small configs have few events)."""
-    high = min(settings.fpd_max_samples, n_events)
+    """The configured FPD batch sizes, shrunk to fit the samples at hand (small configs have few events):
+    the largest batch is at most half the smaller sample (see dijetgen.metrics.frechet)."""
+    high = min(settings.fpd_max_samples, int(MAX_POOL_FRACTION * n_events))
     return min(settings.fpd_min_samples, high // 2), high
 
 
@@ -94,18 +98,24 @@ def sample_distances(
     seed: int,
     threads: int,
 ) -> dict:
-    """FPD, KPD, correlation difference (features) and classifier AUC (all observables) of sample vs test."""
+    """FPD, KPD, correlation difference (features) and classifier AUC (all observables) of sample vs test.
+
+    All of them use at most `threads` threads (BLAS and OpenMP), the cores the job was given.
+    """
     reference, candidate = standardise(test[features].to_numpy(), sample[features].to_numpy())
     low, high = fpd_sizes(min(len(reference), len(candidate)), settings)
-    try:
-        fpd = m.fpd(reference, candidate, low, high, settings.fpd_points, settings.fpd_batches, seed)
-        kpd = m.kpd(reference, candidate, settings.kpd_batch_size, settings.kpd_batches, seed)
-        auc = m.classifier_auc(sample.to_numpy(), test.to_numpy(), settings.classifier_folds, seed, threads)
-    except ValueError as err:  # too few events for the batch sizes or folds the config asks for
-        first_line = str(err).strip().splitlines()[0]
-        raise InputError(
-            f"validation: {len(candidate)} generated and {len(reference)} test events: {first_line}"
-        ) from err
+    with threadpool_limits(threads):
+        try:
+            fpd = m.fpd(
+                reference, candidate, low, high, settings.fpd_points, settings.fpd_batches, seed, settings.bootstrap
+            )
+            kpd = m.kpd(reference, candidate, settings.kpd_batch_size, settings.kpd_batches, seed)
+            auc = m.classifier_auc(sample.to_numpy(), test.to_numpy(), settings.classifier_folds, seed, threads)
+        except ValueError as err:  # too few events for the batch sizes or folds the config asks for
+            first_line = str(err).strip().splitlines()[0]
+            raise InputError(
+                f"validation: {len(candidate)} generated and {len(reference)} test events: {first_line}"
+            ) from err
     return {
         "fpd": measurement(*fpd),
         "kpd": measurement(*kpd),
@@ -177,9 +187,19 @@ def summary_row(model: str, metrics: dict) -> dict:
         row[key] = metrics[key]["generated"]["value"]
         row[f"{key}_error"] = metrics[key]["generated"]["error"]
         row[f"{key}_floor"] = metrics[key]["floor"]["value"]
+    latent = metrics.get("latent")
+    row["active_units"] = latent["active_units"] if latent else math.nan
+    row["kl_per_dim"] = latent["kl_total"] / latent["latent_dim"] if latent else math.nan
     row["correlation_mad"] = metrics["correlation"]["mean_abs_difference"]["generated"]
     row["correlation_mad_floor"] = metrics["correlation"]["mean_abs_difference"]["floor"]
     return row
+
+
+def latent_use_of(model, test: pd.DataFrame) -> dict | None:
+    """A VAE's latent use on the test events (dijetgen.latent.latent_use); None for kinds without q(z|x)."""
+    if not hasattr(model, "posterior"):
+        return None
+    return latent_use(*model.posterior(test))
 
 
 def json_safe(value):

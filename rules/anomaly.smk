@@ -28,7 +28,6 @@ rule anomaly:
         features=config["features"],
         label="{model}",
         baseline=None,
-        signal=SIGNAL,
     wildcard_constraints:
         model="|".join(ANOMALY_MODELS) or "no-anomaly-models",
     log:
@@ -50,7 +49,6 @@ rule anomaly_baseline:
         features=config["features"],
         label=f"{BASELINE} cut",
         baseline=BASELINE,
-        signal=SIGNAL,
     log:
         f"results/logs/anomaly/{BASELINE_NAME}.log",
     benchmark:
@@ -77,8 +75,6 @@ rule anomaly_summary:
             "results/anomaly/figures/sic_all.png", "sic_all", "Anomaly detection", figure="SIC, all models"
         ),
         sic_all_pdf="results/anomaly/figures/sic_all.pdf",
-    params:
-        signal=SIGNAL,
     log:
         "results/logs/anomaly/summary.log",
     benchmark:

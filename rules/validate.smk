@@ -11,6 +11,7 @@ LATENT_MODELS = [name for name, hparams in config["models"].items() if hparams["
 rule validate:
     input:
         generated="results/samples/{model}.parquet",
+        model="results/models/{model}/model.pt",
         train="results/splits/train.parquet",
         test="results/splits/test.parquet",
     output:
@@ -19,6 +20,8 @@ rule validate:
         features=config["features"],
         settings=config["validation"],
         seed=config["seed"],
+    # The classifier test and the metrics' linear algebra use this many threads (dijetgen.validation).
+    threads: config["threads"]
     log:
         "results/logs/validate/{model}.log",
     benchmark:
@@ -74,7 +77,6 @@ rule latent_figures:
         projection_pdf="results/validation/{model}/figures/latent_projection.pdf",
     params:
         features=config["features"],
-        signal=LATENT_SIGNAL,
     wildcard_constraints:
         model="|".join(LATENT_MODELS) or "no-latent-models",
     log:

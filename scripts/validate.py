@@ -3,8 +3,9 @@
 import pandas as pd
 
 from dijetgen.atomic import write_json
+from dijetgen.models import load_model
 from dijetgen.snakemake_adapter import run
-from dijetgen.validation import ValidationSettings, json_safe, read_checked, summary_row, validate
+from dijetgen.validation import ValidationSettings, json_safe, latent_use_of, read_checked, summary_row, validate
 
 
 def validate_model(snakemake):
@@ -19,6 +20,9 @@ def validate_model(snakemake):
         params.seed,
         snakemake.threads,
     )
+    latent = latent_use_of(load_model(snakemake.input.model, features=params.features), tables["test"])
+    if latent is not None:
+        metrics["latent"] = latent
     print(pd.Series(summary_row(name, metrics)).to_string())
     write_json(json_safe({"model": name} | metrics), snakemake.output[0], indent=1, allow_nan=False)
 

@@ -94,6 +94,7 @@ TINY = {
         # cfm and conditioning in one entry, to keep the tiny run short: a conditional cfm through every stage.
         "cfm": {"kind": "cfm", "condition": ["mjj"], "solver": "rk4", "steps": 4} | TINY_MODEL,
     },
+    "beta_scan": {"betas": [1, 4], "base": "vae", "hparams": {"epochs": 2}},
 }
 
 

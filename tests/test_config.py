@@ -6,7 +6,7 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from dijetgen.config import check_config, sample_settings, schema_error_message
+from dijetgen.config import beta_scan_models, check_config, sample_settings, schema_error_message
 from dijetgen.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,3 +149,23 @@ def test_schema_error_is_one_line_naming_the_key():
     with pytest.raises(WorkflowError) as err:
         checked(models={"f": {"kind": "flow", "epochs": "ten"}})
     assert schema_error_message(err.value) == "models.f.epochs: 'ten' is not of type 'integer' (config.schema.yaml)"
+
+
+def test_beta_scan_is_off_by_default_and_filled_in_when_given():
+    config = {
+        "samples": {"qcd": CONFIG["samples"]["qcd"]},
+        "models": {"vae": {"kind": "vae", "epochs": 5, "beta": 1.0}},
+    }
+    validate(config, SCHEMA)
+    assert config["beta_scan"] is None and beta_scan_models(config) == {}
+    config["beta_scan"] = {"hparams": {"epochs": 2}}
+    validate(config, SCHEMA)
+    models = beta_scan_models(config)
+    assert list(models) == ["beta0.5", "beta1", "beta2", "beta4", "beta8"]
+    assert models["beta0.5"] == {"kind": "vae", "epochs": 2, "beta": 0.5}
+
+
+def test_beta_scan_of_a_model_that_is_not_a_vae_is_named():
+    config = {"models": {"ae": {"kind": "ae"}}, "beta_scan": {"betas": [1.0], "base": "ae", "hparams": {}}}
+    with pytest.raises(InputError, match=r"^beta_scan.base: 'ae' is not a model of kind vae"):
+        beta_scan_models(config)

@@ -9,6 +9,7 @@ from test_validation import FAST, FEATURES, LinearAutoEncoder, toy_events
 from dijetgen.anomaly import roc_curve
 from dijetgen.latent import latent_projection, latent_traversal
 from dijetgen.metrics import correlation_difference
+from dijetgen.plots.beta_scan import beta_scan_table, plot_beta_scan
 from dijetgen.plots.correlations import plot_correlation_difference, plot_mass_plane
 from dijetgen.plots.distributions import plot_data_vs_generated
 from dijetgen.plots.latent import plot_latent_projection, plot_latent_traversal
@@ -56,6 +57,17 @@ def test_w1_ratios(tmp_path):
     names = ["mj1", "mj2", "mjj"]
     ratios = pd.DataFrame({"vae": [1.2, 3.0, 0.9], "flow": [1.0, 1.1, np.nan]}, index=names)
     assert written(plot_w1_ratios(ratios, ratios * 0.1), tmp_path)
+
+
+def test_beta_scan(tmp_path):
+    def report(auc, kl):
+        measured = {"generated": {"value": auc, "error": 0.01}, "floor": {"value": 0.51, "error": 0.01}}
+        latent = {"kl_per_dim": kl, "kl_total": sum(kl), "active_units": sum(v > 0.01 for v in kl), "latent_dim": 3}
+        return {"classifier_auc": measured, "fpd": measured, "latent": latent}
+
+    table = beta_scan_table({4.0: report(0.9, [0.0, 0.0, 0.0]), 0.5: report(0.7, [1.0, 0.5, 0.2])})
+    assert table["beta"].tolist() == [0.5, 4.0] and table["active_units"].tolist() == [3, 0]
+    assert written(plot_beta_scan(table), tmp_path)
 
 
 def test_training_curves(tmp_path):

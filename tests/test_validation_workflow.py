@@ -49,3 +49,18 @@ def test_new_samples_of_one_model_redo_only_that_models_validation(tiny_run):
     jobs = planned_jobs(result)
     assert f"validate[model={model}]" in jobs and f"validation_figures[model={model}]" in jobs
     assert {job.split("[")[0] for job in jobs if "model=" in job and f"model={model}]" not in job} == set()
+
+
+def test_beta_scan_reports_fidelity_and_latent_use_per_beta(tiny_run):
+    scan = pd.read_csv(tiny_run / "results/beta_scan/summary.csv")
+    assert scan["beta"].tolist() == TINY["beta_scan"]["betas"]
+    assert scan["classifier_auc"].between(0, 1).all() and (scan["classifier_auc_error"] > 0).all()
+    assert (
+        scan["active_units"].between(0, TINY["models"]["vae"]["latent_dim"]).all() and (scan["kl_per_dim"] >= 0).all()
+    )
+    assert (tiny_run / "results/beta_scan/beta_scan.pdf").stat().st_size > 0
+    history = pd.read_csv(tiny_run / "results/beta_scan/beta4/history.csv")
+    assert len(history) == TINY["beta_scan"]["hparams"]["epochs"]
+    summary = pd.read_csv(tiny_run / "results/validation/summary.csv").set_index("model")
+    assert summary.loc[["vae", "bvae"], "active_units"].notna().all()
+    assert summary.loc[["ae", "gan", "flow"], "active_units"].isna().all()

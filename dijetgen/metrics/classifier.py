@@ -6,8 +6,7 @@ number of CaloChallenge-style evaluations. The samples are cut to equal size, so
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.metrics import roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
 
@@ -18,16 +17,8 @@ def auc_error(auc: float, n_negative: int, n_positive: int) -> float:
     return float(np.sqrt(variance / (n_negative * n_positive)))
 
 
-def classifier_auc(
-    a: np.ndarray, b: np.ndarray, folds: int = 5, seed: int = 0, threads: int = 1
-) -> tuple[float, float]:
-    """ROC AUC of a classifier separating a from b, and its statistical error.
-
-    Every event is scored by the model of the fold that did not train on it, and one AUC is taken over all
-    these out-of-fold scores: it uses all events, so its error is smaller than that of one fold's AUC.
-    `threads` caps the boosting's OpenMP threads: on cores busy with other jobs, OpenMP threads wait for
-    each other and a 0.1 s fit can take 5 s.
-    """
+def fold_aucs(a: np.ndarray, b: np.ndarray, folds: int, seed: int, threads: int) -> tuple[np.ndarray, int]:
+    """The test-fold AUC of each of `folds` classifiers, and the events per class in the comparison."""
     rng = np.random.default_rng(seed)
     n = min(len(a), len(b))
     x = np.concatenate([a[rng.choice(len(a), n, replace=False)], b[rng.choice(len(b), n, replace=False)]])
@@ -38,6 +29,29 @@ def classifier_auc(
     )
     cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     with threadpool_limits(threads, user_api="openmp"):
-        scores = cross_val_predict(classifier, x, y, cv=cv, method="predict_proba")[:, 1]
-    auc = float(roc_auc_score(y, scores))
-    return auc, auc_error(auc, n, n)
+        return cross_val_score(classifier, x, y, cv=cv, scoring="roc_auc"), n
+
+
+def classifier_auc(
+    a: np.ndarray, b: np.ndarray, folds: int = 5, seed: int = 0, threads: int = 1
+) -> tuple[float, float]:
+    """ROC AUC of a classifier separating a from b, and its statistical error.
+
+    Each of the `folds` classifiers scores the events it did not train on; the AUC is the mean of their
+    AUCs. The error of one fold's AUC is estimated twice, and the larger is taken:
+    - the spread of the fold AUCs, which sees how much the classifiers differ from fold to fold;
+    - the Hanley-McNeil error of one fold's AUC, which counts only events but does not rest on a handful
+      of numbers (five fold AUCs can agree by chance).
+    The fold AUCs are not independent: each fold's test events train the other folds' classifiers, so
+    both see the same chance differences between the two samples. The error of their mean is therefore
+    not that error / √folds (which covered 0.5 within 2σ in only 75% of equal-distribution trials) but,
+    after Nadeau & Bengio (2003), that error × √(1/folds + 1/(folds - 1)): × 0.67 instead of × 0.45 for
+    5 folds.
+    `threads` caps the boosting's OpenMP threads: on cores busy with other jobs, OpenMP threads wait for
+    each other and a 0.1 s fit can take 5 s.
+    """
+    aucs, n = fold_aucs(a, b, folds, seed, threads)
+    auc = float(aucs.mean())
+    per_fold = max(aucs.std(ddof=1), auc_error(auc, n // folds, n // folds))
+    # n_test / n_train = 1 / (folds - 1) for k-fold cross-validation.
+    return auc, float(per_fold * np.sqrt(1 / folds + 1 / (folds - 1)))

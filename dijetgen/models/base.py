@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from dijetgen import training
-from dijetgen.checkpoints import CheckpointError, first_sentence, load_checkpoint, save_checkpoint
+from dijetgen.checkpoints import CheckpointError, first_sentence, save_checkpoint
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import resolve
 from dijetgen.preprocessing import FeatureTransform
@@ -47,6 +47,9 @@ def condition_problem(condition: list[str], features: list[str]) -> str | None:
 class GenerativeModel:
     kind: ClassVar[str]
     warmup_epochs = 0
+    # Kinds whose score_standardised is -log p of the standardised features: `score` adds the preprocessing's
+    # log-Jacobian, so events are ranked by density in physical units, not in the log-scaled space.
+    scores_density: ClassVar[bool] = False
 
     def __init__(self, features: list[str], hparams: dict, seed: int):
         self.hparams = resolve(self.kind, hparams)
@@ -147,7 +150,9 @@ class GenerativeModel:
         x = self._standardise(table).to(self.device)
         self._eval()
         with torch.no_grad():
-            return torch.cat([self.score_standardised(x[i : i + CHUNK]) for i in range(0, len(x), CHUNK)]).cpu().numpy()
+            scores = torch.cat([self.score_standardised(x[i : i + CHUNK]) for i in range(0, len(x), CHUNK)])
+        scores = scores.cpu().double().numpy()
+        return scores - self._require_transform().log_abs_det_jacobian(table) if self.scores_density else scores
 
     def header(self) -> dict:
         return {"kind": self.kind, "features": self.features, "hparams": self.hparams, "seed": self.seed}
@@ -160,15 +165,8 @@ class GenerativeModel:
         save_checkpoint(path, header, {name: net.state_dict() for name, net in self.nets.items()})
 
     @classmethod
-    def load(cls, path, features: list[str] | None = None) -> "GenerativeModel":
-        """Rebuild a saved model; with `features`, a model trained on other features is a CheckpointError."""
-        header, tensors = load_checkpoint(path)
-        if header.get("kind") != cls.kind:
-            raise CheckpointError(f"{path}: holds a {header.get('kind')!r} model, not {cls.kind!r}")
-        return cls.restore(path, header, tensors, features)
-
-    @classmethod
     def restore(cls, path, header: dict, tensors: dict, features: list[str] | None) -> "GenerativeModel":
+        """Rebuild a model from a checkpoint's contents; dijetgen.models.load_model reads the file."""
         if features is not None and list(features) != header["features"]:
             raise CheckpointError(
                 f"{path}: trained on features {header['features']}, but {list(features)} are configured"

@@ -6,10 +6,10 @@ integrating dx/dt = v from t = 0 to 1 then carries N(0, 1) to the data. The ODE 
 `solver` is an adaptive method (dopri5, bosh3, ...) with tolerances `atol` and `rtol`, or a fixed-grid one
 (euler, midpoint, rk4) with `steps` steps.
 
-score = -log p(x) of the standardised features, as for the flow: the instantaneous change of variables,
-d log p(x_t)/dt = -div v, integrated back from the event at t = 1 to its noise at t = 0, gives
-log p(x) = log N(x0) - integral of div v dt. The divergence is the exact trace of the Jacobian, one
-backward pass per feature, which is cheap in 9 dimensions.
+score = -log p(x) in physical units, as for the flow: the instantaneous change of variables,
+d log p(x_t)/dt = -div v, integrated back from the event at t = 1 to its noise at t = 0, gives the
+standardised log p(x) = log N(x0) - integral of div v dt, and the preprocessing's log-Jacobian is added.
+The divergence is the exact trace of the Jacobian, one backward pass per feature, which is cheap in 9 dimensions.
 
 A conditional model feeds the standardised condition to v as extra inputs, and so learns p(x | c). The
 validation loss uses one fixed draw of (x0, t) for the whole run, so its changes come from the weights.
@@ -41,6 +41,7 @@ class VectorField(nn.Module):
 
 class FlowMatching(GenerativeModel):
     kind = "cfm"
+    scores_density = True
 
     def build(self, n_features):
         if self.hparams["solver"] not in ADAPTIVE_SOLVERS + FIXED_SOLVERS:

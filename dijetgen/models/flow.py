@@ -1,9 +1,11 @@
 """Normalizing flow (zuko NSF or MAF) trained by maximum likelihood.
 
 An invertible map f sends the standardised features to a standard normal, so log p(x) is exact and the
-loss is -<log p(x)>. Samples are f^-1(z) for z ~ N(0, 1); score = -log p(x) of the standardised features,
-the natural anomaly score. NSF's rational-quadratic splines act on [-5, 5] and are the identity outside,
-which standardised inputs rarely leave. A conditional flow passes the condition to zuko as its context.
+loss is -<log p(x)>. Samples are f^-1(z) for z ~ N(0, 1); score = -log p(x) of the physical features (per
+GeV for masses and momenta), the natural anomaly score: the standardised -log p minus the log-Jacobian
+of the preprocessing, without which events would be ranked by density in the log-scaled space. NSF's
+rational-quadratic splines act on [-5, 5] and are the identity outside, which standardised inputs rarely
+leave. A conditional flow passes the condition to zuko as its context.
 """
 
 import torch
@@ -17,6 +19,7 @@ FLOWS = {"nsf": zuko.flows.NSF, "maf": zuko.flows.MAF}
 
 class Flow(GenerativeModel):
     kind = "flow"
+    scores_density = True
 
     def build(self, n_features):
         name = self.hparams["flow"]

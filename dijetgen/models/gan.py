@@ -4,7 +4,9 @@ loss "nonsaturating" (default): D maximises <log D(x)> + <log(1 - D(G(z)))>; G m
 which has strong gradients early on, where log(1 - D(G(z))) saturates. label_smoothing > 0 aims D's real
 targets at 1 - label_smoothing, which keeps D from becoming over-confident. loss "wgan-gp": D is a critic,
 W = <D(x)> - <D(G(z))> with the gradient penalty of Gulrajani et al. (2017), n_critic critic updates per
-generator update. Adam with beta1 = 0.5 and a modest lr keeps the game stable.
+generator update, each on a fresh real batch as in their Algorithm 1: every batch of the training loop is
+one critic step, and every n_critic-th also a generator step (an epoch is one pass of the real data
+through the critic). Adam with beta1 = 0.5 and a modest lr keeps the game stable.
 
 GAN losses do not measure sample quality, so early stopping uses val_loss = the mean 1D Wasserstein distance
 of the features plus the mean absolute difference of their correlations, between the validation set and as
@@ -42,6 +44,7 @@ class GAN(GenerativeModel):
         if self.hparams["loss"] not in LOSSES:
             raise InputError(f"loss: {self.hparams['loss']!r} is not one of {', '.join(LOSSES)}")
         hidden = self.hparams["hidden"]
+        self._counted_epoch, self._critic_steps = None, 0
         return {
             "generator": mlp(self.hparams["latent_dim"] + self.n_condition, hidden, n_features, leaky_relu),
             "discriminator": mlp(n_features + self.n_condition, hidden, 1, leaky_relu),
@@ -83,14 +86,20 @@ class GAN(GenerativeModel):
         return -d_fake.mean()
 
     def train_step(self, batch, epoch):
-        opt_d, opt_g = self.optimizers["discriminator"], self.optimizers["generator"]
+        # The count restarts each epoch, so a run resumed at an epoch boundary replays the same steps.
+        if self._counted_epoch != epoch:
+            self._counted_epoch, self._critic_steps = epoch, 0
         _, c = self.split(batch)
-        for _ in range(self.hparams["n_critic"]):
-            fake = self._fake(c).detach()
-            loss_d, extra = self._critic_loss(batch, fake)
-            self.descend(loss_d, opt_d)
-        loss_g = self._generator_loss(self._fake(c))
-        self.descend(loss_g, opt_g)
+        fake = self._fake(c).detach()
+        loss_d, extra = self._critic_loss(batch, fake)
+        self.descend(loss_d, self.optimizers["discriminator"])
+        self._critic_steps += 1
+        if self._critic_steps % self.hparams["n_critic"] == 0:
+            loss_g = self._generator_loss(self._fake(c))
+            self.descend(loss_g, self.optimizers["generator"])
+        else:  # no generator step on this batch: report its loss on this batch's fakes
+            with torch.no_grad():
+                loss_g = self._generator_loss(fake)
         return {"d_loss": loss_d.detach(), "g_loss": loss_g.detach()} | {k: v.detach() for k, v in extra.items()}
 
     def validation_losses(self, x, epoch):

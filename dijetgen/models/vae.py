@@ -11,6 +11,11 @@ to use z before the prior pulls the codes together; validation always uses the f
 epochs never count as best. score = recon of the mean code, plus beta * KL if score_with_kl.
 
 A conditional VAE is a CVAE: q(z | x, c) and p(x | z, c), with the prior N(0, 1) for every c.
+
+With free_bits = lambda > 0 the training loss charges each latent dimension's batch-mean KL only above
+lambda nats ("free bits", Kingma et al. 2016), so every dimension may carry lambda nats for free. This
+keeps a beta > 1 model from collapsing. val_loss, which early stopping follows, is that same objective;
+val_kl is the plain KL.
 """
 
 import math
@@ -45,7 +50,7 @@ class VariationalAutoEncoder(LatentModel):
         log_sigma = self.nets["width"].log_sigma
         pull = (self.decoder(z, c) - x) / log_sigma.exp()
         recon = (0.5 * pull.pow(2) + log_sigma + 0.5 * math.log(2 * math.pi)).sum(dim=1)
-        kl = 0.5 * (mu.pow(2) + log_var.exp() - 1 - log_var).sum(dim=1)
+        kl = 0.5 * (mu.pow(2) + log_var.exp() - 1 - log_var)  # (events, latent dimensions)
         return recon, kl
 
     def _kl_weight(self, epoch):
@@ -53,14 +58,21 @@ class VariationalAutoEncoder(LatentModel):
         return self.hparams["beta"] * (min(1.0, epoch / warmup) if warmup else 1.0)
 
     def train_step(self, batch, epoch):
-        recon, kl = (term.mean() for term in self._terms(batch, draw=True))
-        loss = recon + self._kl_weight(epoch) * kl
+        recon, kl = self._terms(batch, draw=True)
+        recon, kl_per_dim = recon.mean(), kl.mean(dim=0)
+        loss = recon + self._kl_weight(epoch) * self._charged(kl_per_dim)
         self.descend(loss, self.optimizers["adam"])
-        return {"loss": loss.detach(), "recon": recon.detach(), "kl": kl.detach()}
+        return {"loss": loss.detach(), "recon": recon.detach(), "kl": kl_per_dim.sum().detach()}
+
+    def _charged(self, kl_per_dim):
+        """The KL the loss charges: each dimension's batch-mean KL, but at least free_bits nats."""
+        return kl_per_dim.clamp(min=self.hparams["free_bits"]).sum()
 
     def validation_losses(self, x, epoch):
-        recon, kl = (term.mean().item() for term in self._terms(x, draw=True))
-        return {"val_loss": recon + self.hparams["beta"] * kl, "val_recon": recon, "val_kl": kl}
+        recon, kl = self._terms(x, draw=True)
+        recon, kl_per_dim = recon.mean().item(), kl.mean(dim=0)
+        loss = recon + self.hparams["beta"] * self._charged(kl_per_dim).item()
+        return {"val_loss": loss, "val_recon": recon, "val_kl": kl_per_dim.sum().item()}
 
     def generate(self, condition, generator):
         z = torch.randn(len(condition), self.hparams["latent_dim"], generator=generator).to(self.device)
@@ -69,4 +81,12 @@ class VariationalAutoEncoder(LatentModel):
 
     def score_standardised(self, x):
         recon, kl = self._terms(x, draw=False)
-        return recon + self.hparams["beta"] * kl if self.hparams["score_with_kl"] else recon
+        return recon + self.hparams["beta"] * kl.sum(dim=1) if self.hparams["score_with_kl"] else recon
+
+    def posterior(self, table):
+        """(mu, log sigma^2) of q(z|x) for each event of `table`: two (events, latent_dim) arrays."""
+        x = self._standardise(table).to(self.device)
+        self._eval()
+        with torch.no_grad():
+            mu, log_var = self.nets["encoder"](x).chunk(2, dim=1)
+        return mu.cpu().numpy(), log_var.cpu().numpy()

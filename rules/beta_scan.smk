@@ -1,0 +1,106 @@
+# The beta trade-off: the base VAE retrained at each beta of `beta_scan.betas`, validated like any model,
+# and one figure of fidelity (classifier AUC) against latent use (KL per dimension, active units).
+# Only when `beta_scan:` is configured; then it is part of `rule all`, or run it alone as `vae_beta_scan`.
+from dijetgen.config import beta_scan_models
+
+SCAN_MODELS = beta_scan_models(config)
+SCAN = "results/beta_scan"
+
+
+rule beta_scan_train:
+    input:
+        train="results/splits/train.parquet",
+        val="results/splits/val.parquet",
+    output:
+        model=f"{SCAN}/{{model}}/model.pt",
+        history=f"{SCAN}/{{model}}/history.csv",
+        config=f"{SCAN}/{{model}}/config.json",
+    params:
+        hparams=lambda wildcards: SCAN_MODELS[wildcards.model],
+        features=config["features"],
+        seed=config["seed"],
+    wildcard_constraints:
+        model="|".join(SCAN_MODELS) or "no-scan",
+    threads: config["threads"]
+    resources:
+        **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
+    log:
+        "results/logs/beta_scan/train_{model}.log",
+    benchmark:
+        "results/benchmarks/beta_scan/train_{model}.tsv"
+    conda:
+        "../envs/models.yaml"
+    script:
+        "../scripts/train.py"
+
+
+rule beta_scan_sample:
+    input:
+        model=f"{SCAN}/{{model}}/model.pt",
+        test="results/splits/test.parquet",
+    output:
+        f"{SCAN}/{{model}}/samples.parquet",
+    params:
+        features=config["features"],
+        n_samples=config["n_samples"],
+        seed=config["seed"],
+    wildcard_constraints:
+        model="|".join(SCAN_MODELS) or "no-scan",
+    log:
+        "results/logs/beta_scan/sample_{model}.log",
+    benchmark:
+        "results/benchmarks/beta_scan/sample_{model}.tsv"
+    conda:
+        "../envs/models.yaml"
+    script:
+        "../scripts/sample.py"
+
+
+rule beta_scan_validate:
+    input:
+        generated=f"{SCAN}/{{model}}/samples.parquet",
+        model=f"{SCAN}/{{model}}/model.pt",
+        train="results/splits/train.parquet",
+        test="results/splits/test.parquet",
+    output:
+        f"{SCAN}/{{model}}/metrics.json",
+    params:
+        features=config["features"],
+        settings=config["validation"],
+        seed=config["seed"],
+    wildcard_constraints:
+        model="|".join(SCAN_MODELS) or "no-scan",
+    threads: config["threads"]
+    log:
+        "results/logs/beta_scan/validate_{model}.log",
+    benchmark:
+        "results/benchmarks/beta_scan/validate_{model}.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/validate.py"
+
+
+rule beta_scan_summary:
+    input:
+        expand(f"{SCAN}/{{model}}/metrics.json", model=SCAN_MODELS),
+    output:
+        table=for_report(f"{SCAN}/summary.csv", "beta_scan_summary", "Summary", table="beta scan"),
+        figure=for_report(f"{SCAN}/beta_scan.png", "beta_scan", "Summary", figure="beta scan"),
+        figure_pdf=f"{SCAN}/beta_scan.pdf",
+    log:
+        "results/logs/beta_scan/summary.log",
+    benchmark:
+        "results/benchmarks/beta_scan/summary.tsv"
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/beta_scan.py"
+
+
+BETA_SCAN_OUTPUTS = [f"{SCAN}/summary.csv", f"{SCAN}/beta_scan.png", f"{SCAN}/beta_scan.pdf"] if SCAN_MODELS else []
+
+
+rule vae_beta_scan:
+    input:
+        BETA_SCAN_OUTPUTS,
