@@ -80,6 +80,8 @@ def test_sampling_without_or_with_a_wrong_condition_is_an_input_error(conditiona
         conditional.sample(10, seed=0)
     with pytest.raises(InputError, match="2 columns given for mjj"):
         conditional.sample(10, seed=0, condition=np.ones((10, 2)))
+    with pytest.raises(InputError, match="values of mjj must be finite"):
+        conditional.sample(2, seed=0, condition=np.array([1000.0, -5.0]))
     with pytest.raises(InputError, match="condition table has no column.* mjj"):
         conditional.sample(10, seed=0, condition=pd.DataFrame({"mj1": [1.0]}))
 
@@ -126,7 +128,7 @@ def test_workflow_stops_before_any_job_on_a_bad_condition(tmp_path):
     config = TINY | {"models": {"flow": TINY["models"]["flow"] | {"condition": ["etaj1"]}}}
     result = snakemake(tmp_path, config, "--dry-run")
     assert result.returncode != 0
-    assert "models.flow.condition: etaj1 also among the features" in result.stderr
+    assert "models.flow.condition: etaj1 also among the features" in result.stdout + result.stderr
 
 
 def test_workflow_samples_a_conditional_model_at_the_test_splits_values(tiny_run):
