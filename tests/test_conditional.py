@@ -80,6 +80,8 @@ def test_sampling_without_or_with_a_wrong_condition_is_an_input_error(conditiona
         conditional.sample(10, seed=0)
     with pytest.raises(InputError, match="2 columns given for mjj"):
         conditional.sample(10, seed=0, condition=np.ones((10, 2)))
+    with pytest.raises(InputError, match="values of mjj must be finite"):
+        conditional.sample(2, seed=0, condition=np.array([1000.0, -5.0]))
     with pytest.raises(InputError, match="condition table has no column.* mjj"):
         conditional.sample(10, seed=0, condition=pd.DataFrame({"mj1": [1.0]}))
 
