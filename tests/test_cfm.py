@@ -23,11 +23,12 @@ def test_flow_matching_loss_goes_down(one_dimensional):
 
 
 def test_minus_log_density_integrates_to_one(one_dimensional):
-    """exp(-score) is a density of the standardised feature; a sign slip in the divergence term breaks this."""
+    """exp(-score) is the density of the physical feature; a sign slip in the divergence term breaks this."""
     model, _ = one_dimensional
     mean, std = model.transform.mean[0], model.transform.std[0]
     z = np.linspace(-8, 8, 801)
-    density = np.exp(-model.score(pd.DataFrame({"etaj1": mean + std * z})))
+    # p(z) = p(x) dx/dz on the standardised grid x = mean + std * z.
+    density = np.exp(-model.score(pd.DataFrame({"etaj1": mean + std * z}))) * std
     assert np.trapezoid(density, z) == pytest.approx(1.0, abs=0.005)
     # Trained towards the standardised toy's unit Gaussian, the density has about its mean and width.
     mean = np.trapezoid(density * z, z)
