@@ -19,6 +19,7 @@ include: "rules/sample.smk"
 include: "rules/report.smk"
 include: "rules/validate.smk"
 include: "rules/anomaly.smk"
+include: "rules/paper.smk"
 
 
 rule all:
@@ -27,4 +28,5 @@ rule all:
         expand("results/samples/{model}.parquet", model=MODELS),
         VALIDATION_OUTPUTS,
         ANOMALY_OUTPUTS,
+        PAPER_OUTPUTS,
     default_target: True

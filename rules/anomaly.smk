@@ -24,6 +24,7 @@ rule anomaly:
         label="{model}",
         baseline=None,
         signal=SIGNAL,
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     wildcard_constraints:
         model="|".join(ANOMALY_MODELS) or "no-anomaly-models",
     log:
@@ -46,6 +47,7 @@ rule anomaly_baseline:
         label=f"{BASELINE} cut",
         baseline=BASELINE,
         signal=SIGNAL,
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         f"results/logs/anomaly/{BASELINE_NAME}.log",
     benchmark:
@@ -74,6 +76,7 @@ rule anomaly_summary:
         sic_all_pdf="results/anomaly/figures/sic_all.pdf",
     params:
         signal=SIGNAL,
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         "results/logs/anomaly/summary.log",
     benchmark:

@@ -50,6 +50,7 @@ rule validation_figures:
         features=config["features"],
         observables=OBSERVABLES,
         bins=config["validation"]["bins"],
+        process=lambda wildcards: TRAINING_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         "results/logs/validation_figures/{model}.log",
     benchmark:
@@ -75,6 +76,7 @@ rule latent_figures:
     params:
         features=config["features"],
         signal=LATENT_SIGNAL,
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     wildcard_constraints:
         model="|".join(LATENT_MODELS) or "no-latent-models",
     log:
