@@ -53,6 +53,7 @@ rule paper:
         # A commit or an edit of tracked files makes a new provenance.json (the paper job is cheap).
         git=git_state(workflow.basedir),
         benchmarks="results/benchmarks",
+    # No benchmark: timings.json is read from the benchmarks of the stages, and this job's own is written after it.
     log:
         "results/logs/paper.log",
     conda:

@@ -19,7 +19,7 @@ def plot_mass_plane(data, generated, model: str, bins: int, x: str = "mj1", y: s
     fig, panels = plt.subplots(1, 2, figsize=figure_size(2, aspect=1.0), sharey=True, layout="constrained")
     for panel, density, title in zip(panels, densities, ("test data", model)):
         mesh = panel.pcolormesh(axes[0].edges, axes[1].edges, np.ma.masked_equal(density.T, 0), norm=norm)
-        panel.set_title(title)
+        panel.text(0.96, 0.96, title, transform=panel.transAxes, ha="right", va="top")
         panel.set_xlabel(axis_label(x))
     panels[0].set_ylabel(axis_label(y))
     fig.colorbar(mesh, ax=panels, label="Fraction of events per bin")
