@@ -48,6 +48,15 @@ HEADERS = {
 MISSING = "--"
 
 
+def paper_stage(outputs: list[str], table: str | None = None, columns: list[str] | None = None) -> dict:
+    """A stage's share of the paper: its declared `outputs` (whose PDFs and PNGs become figures) and `table`,
+    a summary CSV among them, whose `columns` (all when None) become tables/{stage}.tex.
+
+    A stage that did not make `table` (e.g. anomaly detection without a signal sample) has no table.
+    """
+    return {"outputs": outputs, "table": table if table in outputs else None, "columns": columns}
+
+
 def figure_name(path: str) -> str:
     """A stage's figure path as one file name: the stage, the model if any, what it shows.
 

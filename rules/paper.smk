@@ -2,28 +2,17 @@
 # Included after every stage it gathers. A stage joins the paper with one entry in PAPER_STAGES: its declared
 # outputs (every PDF and PNG among them becomes a figure) and, optionally, its summary CSV as a table.
 from dijetgen.config import sample_settings
-from dijetgen.paper import paper_figures
+from dijetgen.paper import paper_figures, paper_stage
 from dijetgen.provenance import git_state
-
-
-def paper_stage(outputs, table=None, columns=None):
-    """A stage's share of the paper: `outputs` (its declared files) and `table`, a CSV among them, as LaTeX."""
-    return {"outputs": outputs, "table": table if table in outputs else None, "columns": columns}
-
 
 PAPER_STAGES = {
     "validation": paper_stage(VALIDATION_OUTPUTS),
     "anomaly": paper_stage(ANOMALY_OUTPUTS, "results/anomaly/summary.csv", ["model", "auc", "max_sic"]),
 }
-PAPER = "results/paper"
 PAPER_FIGURES = paper_figures([path for stage in PAPER_STAGES.values() for path in stage["outputs"]], f"{PAPER}/figures")
 PAPER_TABLES = {name: stage for name, stage in PAPER_STAGES.items() if stage["table"]}
-PAPER_METRICS = [path for path in VALIDATION_OUTPUTS if path.endswith("/metrics.json")]
+PAPER_METRICS = [path for path in VALIDATION_OUTPUTS if path.endswith("metrics.json")]
 PAPER_SAMPLES = {name: sample_settings(config, name) for name in SAMPLES}
-
-
-def paper_table(name, caption):
-    return for_report(f"{PAPER}/tables/{name}.tex", caption, "Paper", "Tables", table=name)
 
 
 rule paper:

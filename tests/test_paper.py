@@ -17,6 +17,7 @@ from dijetgen.paper import (
     latex_text,
     manifest,
     paper_figures,
+    paper_stage,
     sample_cutflows,
     with_error,
 )
@@ -40,6 +41,12 @@ def test_only_figures_are_gathered_and_a_name_clash_is_an_error():
     assert figures == {"p/validation_a_mj1.png": "results/validation/a/figures/mj1.png"}
     with pytest.raises(InputError, match="validation_a_b_c.pdf"):
         paper_figures(["results/validation/a_b/figures/c.pdf", "results/validation/a/figures/b_c.pdf"], "p")
+
+
+def test_a_stage_without_its_table_adds_only_figures():
+    outputs = ["results/search/summary.csv", "results/search/figures/sic.pdf"]
+    assert paper_stage(outputs, "results/search/summary.csv")["table"] == "results/search/summary.csv"
+    assert paper_stage([], "results/anomaly/summary.csv")["table"] is None
 
 
 def test_latex_escapes_text_but_keeps_math():
