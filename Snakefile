@@ -30,6 +30,7 @@ include: "rules/validate.smk"
 include: "rules/anomaly.smk"
 include: "rules/search.smk"
 include: "rules/beta_scan.smk"
+include: "rules/paper.smk"
 
 
 rule all:
@@ -40,4 +41,5 @@ rule all:
         ANOMALY_OUTPUTS,
         SEARCH_OUTPUTS,
         BETA_SCAN_OUTPUTS,
+        PAPER_OUTPUTS,
     default_target: True

@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from benchmarks.lhco_file import write_lhco_file
-from benchmarks.stage_times import stage_times
+from dijetgen.provenance import stage_times
 
 ROOT = Path(__file__).resolve().parents[1]
 

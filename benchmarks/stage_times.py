@@ -2,31 +2,12 @@
 
 `python -m benchmarks.stage_times [results/benchmarks]` prints, per rule, the number of jobs, the summed
 wall seconds of its jobs (inflated when more jobs run than there are cores), their summed CPU seconds,
-and the largest peak RSS.
+and the largest peak RSS. The paper stage writes the same numbers to results/paper/timings.json.
 """
 
 import sys
-from pathlib import Path
 
-import pandas as pd
-
-
-def stage_times(root: Path) -> pd.DataFrame:
-    rows = []
-    for stage_dir in sorted(p for p in root.iterdir() if p.is_dir()):
-        jobs = [pd.read_csv(f, sep="\t") for f in stage_dir.rglob("*.tsv")]
-        table = pd.concat(jobs)
-        rows.append(
-            {
-                "stage": stage_dir.name,
-                "jobs": len(jobs),
-                "job_seconds": table["s"].sum(),
-                "cpu_seconds": pd.to_numeric(table["cpu_time"], errors="coerce").sum(),
-                "max_rss_mb": pd.to_numeric(table["max_rss"], errors="coerce").max(),
-            }
-        )
-    return pd.DataFrame(rows)
-
+from dijetgen.provenance import stage_times
 
 if __name__ == "__main__":
-    print(stage_times(Path(sys.argv[1] if len(sys.argv) > 1 else "results/benchmarks")).to_string(index=False))
+    print(stage_times(sys.argv[1] if len(sys.argv) > 1 else "results/benchmarks").to_string(index=False))

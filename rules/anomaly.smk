@@ -28,6 +28,7 @@ rule anomaly:
         features=config["features"],
         label="{model}",
         baseline=None,
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     wildcard_constraints:
         model="|".join(ANOMALY_MODELS) or "no-anomaly-models",
     log:
@@ -49,6 +50,7 @@ rule anomaly_baseline:
         features=config["features"],
         label=f"{BASELINE} cut",
         baseline=BASELINE,
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         f"results/logs/anomaly/{BASELINE_NAME}.log",
     benchmark:
@@ -75,6 +77,8 @@ rule anomaly_summary:
             "results/anomaly/figures/sic_all.png", "sic_all", "Anomaly detection", figure="SIC, all models"
         ),
         sic_all_pdf="results/anomaly/figures/sic_all.pdf",
+    params:
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         "results/logs/anomaly/summary.log",
     benchmark:

@@ -2,7 +2,8 @@ rule cluster:
     input:
         "results/events/{sample}/{shard}.parquet",
     output:
-        "results/jets/{sample}/{shard}.parquet",
+        jets="results/jets/{sample}/{shard}.parquet",
+        cutflow="results/jets/{sample}/{shard}.cutflow.json",
     params:
         clustering=config["clustering"],
         selection=config["selection"],

@@ -1,5 +1,7 @@
+from dijetgen.anomaly import signal_sample
 from dijetgen.config import check_config, sample_settings, writable_directory_problem
 from dijetgen.errors import InputError
+from dijetgen.labels import process_label
 
 results_problem = writable_directory_problem("results")
 if results_problem:
@@ -11,6 +13,12 @@ except InputError as err:
     raise WorkflowError(str(err)) from None
 
 SAMPLES = list(config["samples"])
+# The figures' process and selection label: of the training samples (validation), and with the signal (anomaly,
+# latent figures). Unknown train_on names are left to split.smk's error.
+TRAINING_PROCESS = process_label(config, [name for name in config["train_on"] if name in SAMPLES])
+ANOMALY_PROCESS = process_label(
+    config, [name for name in config["train_on"] + [signal_sample(config)] if name in SAMPLES]
+)
 
 
 wildcard_constraints:

@@ -1,5 +1,5 @@
 # The front page of `snakemake --report results/report.html`, and the helpers that flag figures for it.
-# validate.smk and anomaly.smk use them, so this file is included before those two.
+# validate.smk, anomaly.smk and paper.smk use them, so this file is included before those.
 report: "../report/workflow.rst"
 
 
@@ -21,6 +21,14 @@ def model_figure(name, caption, subcategory, **labels):
         figure=name,
         **labels,
     )
+
+
+PAPER = "results/paper"
+
+
+def paper_table(name, caption):
+    """A LaTeX table of the paper stage, shown in the report's Paper category."""
+    return for_report(f"{PAPER}/tables/{name}.tex", caption, "Paper", "Tables", table=name)
 
 
 def anomaly_outputs(name, category):

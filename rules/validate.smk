@@ -53,6 +53,7 @@ rule validation_figures:
         features=config["features"],
         observables=OBSERVABLES,
         bins=config["validation"]["bins"],
+        process=lambda wildcards: TRAINING_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         "results/logs/validation_figures/{model}.log",
     benchmark:
@@ -77,6 +78,7 @@ rule latent_figures:
         projection_pdf="results/validation/{model}/figures/latent_projection.pdf",
     params:
         features=config["features"],
+        process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     wildcard_constraints:
         model="|".join(LATENT_MODELS) or "no-latent-models",
     log:

@@ -32,8 +32,9 @@ def score_events(snakemake):
     print(json.dumps(summary, indent=1))
     write_atomic(lambda tmp: curve.to_csv(tmp, index=False), output.roc)
     write_json(json_safe(summary), output.auc, indent=1, allow_nan=False)
-    save_figure(plot_rejection({name: curve}, {name: summary["auc"]}), output.roc_png, output.roc_pdf)
-    save_figure(plot_sic({name: curve}), output.sic_png, output.sic_pdf)
+    rejection = plot_rejection({name: curve}, {name: summary["auc"]}, params.process)
+    save_figure(rejection, output.roc_png, output.roc_pdf)
+    save_figure(plot_sic({name: curve}, params.process), output.sic_png, output.sic_pdf)
 
 
 run(snakemake, score_events)  # noqa: F821 (injected by Snakemake)

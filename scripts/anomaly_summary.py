@@ -21,9 +21,9 @@ def overlay(snakemake):
     print(table.to_string(index=False))
     write_atomic(lambda tmp: table.to_csv(tmp, index=False), snakemake.output.table)
     aucs = dict(zip(table["model"], table["auc"]))
-    output = snakemake.output
-    save_figure(plot_rejection(curves, aucs), output.roc_all, output.roc_all_pdf)
-    save_figure(plot_sic(curves), output.sic_all, output.sic_all_pdf)
+    output, process = snakemake.output, snakemake.params.process
+    save_figure(plot_rejection(curves, aucs, process), output.roc_all, output.roc_all_pdf)
+    save_figure(plot_sic(curves, process), output.sic_all, output.sic_all_pdf)
 
 
 run(snakemake, overlay)  # noqa: F821 (injected by Snakemake)

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pandas as pd
 
-from dijetgen.atomic import write_atomic
+from dijetgen.atomic import write_atomic, write_json
 from dijetgen.events import iter_event_chunks
 from dijetgen.jets import leading_dijets
 from dijetgen.snakemake_adapter import run
@@ -19,7 +19,8 @@ def cluster_shard(snakemake):
         tables.append(table)
         cutflow.update(chunk_cutflow)
     print("cut flow:", json.dumps(cutflow))
-    write_atomic(lambda tmp: pd.concat(tables, ignore_index=True).to_parquet(tmp, index=False), snakemake.output[0])
+    write_atomic(lambda tmp: pd.concat(tables, ignore_index=True).to_parquet(tmp, index=False), snakemake.output.jets)
+    write_json(dict(cutflow), snakemake.output.cutflow, indent=1)
 
 
 run(snakemake, cluster_shard)  # noqa: F821 (injected by Snakemake)

@@ -21,7 +21,7 @@ def plot_latent(snakemake):
     traversal = latent_traversal(model, background)
     save_figure(plot_latent_traversal(traversal, shown, name), output.traversal, output.traversal_pdf)
     projection = latent_projection(model, background, signal)
-    save_figure(plot_latent_projection(*projection, name), output.projection, output.projection_pdf)
+    save_figure(plot_latent_projection(*projection, name, params.process), output.projection, output.projection_pdf)
 
 
 run(snakemake, plot_latent)  # noqa: F821 (injected by Snakemake)

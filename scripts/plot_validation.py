@@ -16,12 +16,14 @@ def plot_model(snakemake):
         for part in ("test", "generated")
     )
     for name, png, pdf in zip(params.observables, output.observables, output.observables_pdf):
-        save_figure(plot_data_vs_generated(test[name], generated[name], name, params.bins, model), png, pdf)
+        figure = plot_data_vs_generated(test[name], generated[name], name, params.bins, model, process=params.process)
+        save_figure(figure, png, pdf)
     features = params.features
     difference = correlation_difference(generated[features].to_numpy(), test[features].to_numpy())
     save_figure(plot_correlation_difference(difference, features, model), output.correlations, output.correlations_pdf)
     if "mass_plane" in output.keys():
-        save_figure(plot_mass_plane(test, generated, model, params.bins), output.mass_plane, output.mass_plane_pdf)
+        plane = plot_mass_plane(test, generated, model, params.bins, process=params.process)
+        save_figure(plane, output.mass_plane, output.mass_plane_pdf)
 
 
 run(snakemake, plot_model)  # noqa: F821 (injected by Snakemake)

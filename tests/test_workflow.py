@@ -129,7 +129,7 @@ def test_changing_one_models_hyperparameters_reruns_only_that_model(tiny_run):
     config["models"]["gan"]["lr"] = 5.0e-4
     jobs = planned_jobs(snakemake(tiny_run, config, "--dry-run"))
     downstream = {"validate", "validation_figures", "latent_figures", "validation_summary", "training_curves"}
-    downstream |= {"anomaly", "anomaly_summary", "all"}
+    downstream |= {"anomaly", "anomaly_summary", "paper", "all"}
     assert {job.split("[")[0] for job in jobs} <= {"train", "sample"} | downstream
     assert {job for job in jobs if job.startswith(("train", "sample"))} == {"train[model=gan]", "sample[model=gan]"}
 

@@ -2,11 +2,9 @@
 
 Save one with `style.save_figure(fig, "x.png", "x.pdf")`: PNG for the report, PDF for papers. Importing
 any module here selects the Agg backend first (figures only go to files, often on machines without a
-display) and the mplhep style.
+display); dijetgen.plots.style, which every figure module imports, holds the look.
 """
 
 import matplotlib
-import mplhep
 
 matplotlib.use("Agg")
-mplhep.style.use("ROOT")

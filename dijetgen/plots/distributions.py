@@ -5,7 +5,15 @@ import matplotlib.pyplot as plt
 import mplhep as hep
 import numpy as np
 
-from dijetgen.plots.style import DATA_COLOR, MODEL_COLOR, axis_label
+from dijetgen.plots.style import (
+    DATA_COLOR,
+    MODEL_COLOR,
+    UNITY_STYLE,
+    add_process_label,
+    axis_label,
+    density_label,
+    figure_size,
+)
 
 
 def display_range(reference: np.ndarray) -> tuple[float, float]:
@@ -24,20 +32,29 @@ def normalised_counts(values: np.ndarray, axis: hist.axis.Regular) -> tuple[np.n
 
 
 def plot_data_vs_generated(
-    data: np.ndarray, generated: np.ndarray, name: str, bins: int, model: str, data_label: str = "test data"
+    data: np.ndarray,
+    generated: np.ndarray,
+    name: str,
+    bins: int,
+    model: str,
+    data_label: str = "test data",
+    process: str = "",
 ):
     """Normalised histograms with statistical errors, and generated/data below."""
     axis = hist.axis.Regular(bins, *display_range(data), name=name, label=axis_label(name))
     n_data, data_density, data_error = normalised_counts(data, axis)
     n_gen, gen_density, gen_error = normalised_counts(generated, axis)
 
-    fig, (top, bottom) = plt.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1], "hspace": 0.05})
+    fig, (top, bottom) = plt.subplots(
+        2, 1, figsize=figure_size(aspect=1.0), sharex=True, gridspec_kw={"height_ratios": [3, 1], "hspace": 0.05}
+    )
     hep.histplot(
         data_density, axis.edges, yerr=data_error, histtype="errorbar", color=DATA_COLOR, label=data_label, ax=top
     )
     hep.histplot(gen_density, axis.edges, yerr=gen_error, histtype="step", color=MODEL_COLOR, label=model, ax=top)
-    top.set_ylabel("Fraction of events / unit")
+    top.set_ylabel(density_label(name))
     top.legend()
+    add_process_label(top, process)
 
     # Bins without data or without generated events have no ratio (NaN, not drawn).
     filled = (n_data > 0) & (n_gen > 0)
@@ -45,7 +62,7 @@ def plot_data_vs_generated(
     ratio[filled] = gen_density[filled] / data_density[filled]
     ratio_error[filled] = ratio[filled] * np.sqrt(1.0 / n_gen[filled] + 1.0 / n_data[filled])
     hep.histplot(ratio, axis.edges, yerr=ratio_error, histtype="errorbar", color=MODEL_COLOR, ax=bottom)
-    bottom.axhline(1.0, color=DATA_COLOR, linestyle="--", linewidth=1)
+    bottom.axhline(1.0, **UNITY_STYLE)
     bottom.set_ylim(0.0, 2.0)
     bottom.set_ylabel("Gen. / data")
     bottom.set_xlabel(axis_label(name))

@@ -1,0 +1,58 @@
+# `snakemake paper`: every figure and table of the study in results/paper/, with provenance and a manifest.
+# Included after every stage it gathers. A stage joins the paper with one entry in PAPER_STAGES: its declared
+# outputs (every PDF and PNG among them becomes a figure) and, optionally, its summary CSV as a table.
+from dijetgen.config import sample_settings
+from dijetgen.paper import paper_figures, paper_stage
+from dijetgen.provenance import git_state
+
+PAPER_STAGES = {
+    "validation": paper_stage(VALIDATION_OUTPUTS),
+    "anomaly": paper_stage(ANOMALY_OUTPUTS, "results/anomaly/summary.csv", ["model", "auc", "max_sic"]),
+    "search": paper_stage(
+        SEARCH_OUTPUTS, "results/search/summary.csv", ["inject", "method", "auc", "max_sic", "data_vs_template_auc"]
+    ),
+    "beta_scan": paper_stage(BETA_SCAN_OUTPUTS, "results/beta_scan/summary.csv"),
+}
+PAPER_FIGURES = paper_figures([path for stage in PAPER_STAGES.values() for path in stage["outputs"]], f"{PAPER}/figures")
+PAPER_TABLES = {name: stage for name, stage in PAPER_STAGES.items() if stage["table"]}
+PAPER_METRICS = [path for path in VALIDATION_OUTPUTS if path.endswith("metrics.json")]
+PAPER_SAMPLES = {name: sample_settings(config, name) for name in SAMPLES}
+
+
+rule paper:
+    input:
+        **{name: stage["outputs"] for name, stage in PAPER_STAGES.items()},
+        cutflows=[
+            f"results/jets/{name}/{shard}.cutflow.json"
+            for name, sample in PAPER_SAMPLES.items()
+            for shard in range(sample["shards"])
+        ],
+        models=expand("results/models/{model}/config.json", model=MODELS),
+    output:
+        figures=list(PAPER_FIGURES),
+        **({"fidelity": paper_table("fidelity", "paper_fidelity")} if PAPER_METRICS else {}),
+        stage_tables=[paper_table(name, "paper_stage_table") for name in PAPER_TABLES],
+        cutflow=paper_table("cutflow", "paper_cutflow"),
+        samples=paper_table("samples", "paper_samples"),
+        provenance=for_report(f"{PAPER}/provenance.json", "provenance", "Paper", "Provenance", table="provenance"),
+        timings=f"{PAPER}/timings.json",
+        manifest=f"{PAPER}/manifest.tsv",
+    params:
+        figures=PAPER_FIGURES,
+        metrics=PAPER_METRICS,
+        tables={name: {"csv": stage["table"], "columns": stage["columns"]} for name, stage in PAPER_TABLES.items()},
+        config=config,
+        samples=PAPER_SAMPLES,
+        # A commit or an edit of tracked files makes a new provenance.json (the paper job is cheap).
+        git=git_state(workflow.basedir),
+        benchmarks="results/benchmarks",
+    # No benchmark: timings.json is read from the benchmarks of the stages, and this job's own is written after it.
+    log:
+        "results/logs/paper.log",
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/paper.py"
+
+
+PAPER_OUTPUTS = rules.paper.output

@@ -1,0 +1,195 @@
+"""The paper stage: figure names, LaTeX tables, provenance, the manifest, and two clean runs giving the same bytes."""
+
+import hashlib
+import json
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+from conftest import ROOT, TINY, snakemake
+
+from dijetgen.errors import InputError
+from dijetgen.labels import process_label
+from dijetgen.paper import (
+    booktabs,
+    csv_table,
+    figure_name,
+    latex_text,
+    manifest,
+    paper_figures,
+    paper_stage,
+    sample_cutflows,
+    with_error,
+)
+from dijetgen.plots.style import save_figure
+from dijetgen.provenance import PACKAGES, git_state, provenance, stage_times
+
+# The smallest config that still has every kind of paper file: one model with latent figures, a signal for
+# the anomaly figures and tables, one shard per sample.
+SMALL = TINY | {"shards": 1, "models": {"ae": TINY["models"]["ae"]}}
+
+
+def test_figure_names_say_stage_model_and_what_is_shown():
+    assert figure_name("results/validation/vae/figures/mj1.pdf") == "validation_vae_mj1.pdf"
+    assert figure_name("results/validation/figures/w1_ratios.png") == "validation_w1_ratios.png"
+    assert figure_name("results/anomaly/flow/sic.pdf") == "anomaly_flow_sic.pdf"
+    assert figure_name("results/search/figures/sic_vs_inject.pdf") == "search_sic_vs_inject.pdf"
+
+
+def test_only_figures_are_gathered_and_a_name_clash_is_an_error():
+    figures = paper_figures(["results/validation/a/metrics.json", "results/validation/a/figures/mj1.png"], "p")
+    assert figures == {"p/validation_a_mj1.png": "results/validation/a/figures/mj1.png"}
+    with pytest.raises(InputError, match="validation_a_b_c.pdf"):
+        paper_figures(["results/validation/a_b/figures/c.pdf", "results/validation/a/figures/b_c.pdf"], "p")
+
+
+def test_a_stage_without_its_table_adds_only_figures():
+    outputs = ["results/search/summary.csv", "results/search/figures/sic.pdf"]
+    assert paper_stage(outputs, "results/search/summary.csv")["table"] == "results/search/summary.csv"
+    assert paper_stage([], "results/anomaly/summary.csv")["table"] is None
+
+
+def test_latex_escapes_text_but_keeps_math():
+    assert latex_text("mj1_cut & 50% R&D") == r"mj1\_cut \& 50\% R\&D"
+    assert latex_text(r"$W' \to XY$ at p_T > 1") == r"$W' \to XY$ at p\_T $>$ 1"
+
+
+@pytest.mark.parametrize(
+    "value, error, expected",
+    [
+        (0.5234, 0.0123, r"$0.523 \pm 0.012$"),
+        (11.04, 1.23, r"$11.0 \pm 1.2$"),
+        (1.23e-5, 3.1e-6, r"$(1.23 \pm 0.31) \times 10^{-5}$"),
+        (0.5, None, "0.5"),
+        (float("nan"), 0.1, "--"),
+    ],
+)
+def test_value_with_error_has_two_significant_digits_of_error(value, error, expected):
+    assert with_error(value, error) == expected
+
+
+def test_booktabs_table_has_its_rules_and_one_row_per_line():
+    text = booktabs(["Model", "AUC"], [["ae", "0.7"], ["flow", "0.6"]], "a comment", [("Group", 1)])
+    lines = text.splitlines()
+    assert lines[0] == "% a comment" and lines[1] == r"\begin{tabular}{lr}"
+    assert [r"\toprule", r"\midrule", r"\bottomrule"] == [
+        line for line in lines if line in (r"\toprule", r"\midrule", r"\bottomrule")
+    ]
+    assert r"ae & 0.7 \\" in lines and r"\cmidrule(lr){2-2}" in text
+
+
+def test_csv_table_keeps_the_chosen_columns(tmp_path):
+    path = tmp_path / "summary.csv"
+    pd.DataFrame({"model": ["mj1 cut"], "auc": [0.71234], "max_sic": [1.5], "signal_events": [73]}).to_csv(path)
+    text = csv_table(str(path), ["model", "auc", "max_sic"], "comment")
+    assert r"Model & AUC & max SIC \\" in text and r"mj1 cut & 0.712 & 1.5 \\" in text
+    assert "73" not in text
+
+
+def test_cutflows_add_up_over_shards(tmp_path):
+    paths = []
+    for shard, (events, selected) in enumerate([(10, 4), (12, 5)]):
+        path = tmp_path / "qcd" / f"{shard}.cutflow.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(json.dumps({"events": events, "fail: x": events - selected, "selected": selected}))
+        paths.append(str(path))
+    assert sample_cutflows(paths) == {"qcd": {"events": 22, "fail: x": 13, "selected": 9}}
+
+
+def test_manifest_lists_every_file_but_the_excluded(tmp_path):
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures/a.pdf").write_bytes(b"pdf")
+    (tmp_path / "timings.json").write_text("{}")
+    lines = manifest(str(tmp_path), [str(tmp_path / "timings.json")]).splitlines()
+    assert lines == ["path\tsha256", f"figures/a.pdf\t{hashlib.sha256(b'pdf').hexdigest()}"]
+
+
+def test_the_same_figure_gives_the_same_bytes_without_a_date(tmp_path):
+    contents = []
+    for run in range(2):
+        fig, ax = plt.subplots()
+        ax.plot([0, 1], [1, 0])
+        paths = [str(tmp_path / f"{run}.{ext}") for ext in ("pdf", "png")]
+        save_figure(fig, *paths)
+        contents.append([open(path, "rb").read() for path in paths])
+    assert contents[0] == contents[1]
+    assert b"CreationDate" not in contents[0][0] and b"FontFile2" in contents[0][0]  # embedded TrueType
+
+
+def test_provenance_names_code_versions_seeds_and_inputs(tmp_path):
+    data = tmp_path / "events.h5"
+    data.write_bytes(b"events")
+    samples = {"rnd": {"source": "lhco", "path": str(data), "seed": 3}}
+    config = {"seed": 1, "split": {"seed": 2}, "samples": {"rnd": {"source": "lhco", "path": str(data)}}}
+    record = provenance(config, samples, git_state(str(ROOT)), [], ["cpu"])
+    assert len(record["git"]["commit"]) == 40 and isinstance(record["git"]["dirty"], bool)
+    assert set(PACKAGES) | {"python"} == set(record["versions"])
+    assert record["seeds"] == {"seed": 1, "split": 2, "samples": {"rnd": 3}}
+    assert record["inputs"] == [{"path": str(data), "size": 6, "sha256": hashlib.sha256(b"events").hexdigest()}]
+    assert "gpu" not in record["machine"] and record["machine"]["cpu"]
+    assert provenance(config, samples, git_state(str(ROOT)), [], ["cpu"]) == record
+
+
+def test_outside_git_the_commit_is_null(tmp_path):
+    assert git_state(str(tmp_path)) == {"commit": None, "dirty": None}
+
+
+def test_stage_times_per_rule_folder_and_single_job_file(tmp_path):
+    header = "s\th:m:s\tmax_rss\tmax_vms\tmax_uss\tmax_pss\tio_in\tio_out\tmean_load\tcpu_time\n"
+    (tmp_path / "train").mkdir()
+    for path, seconds in (
+        (tmp_path / "train/a.tsv", 2.0),
+        (tmp_path / "train/b.tsv", 3.0),
+        (tmp_path / "split.tsv", 1.0),
+    ):
+        path.write_text(header + f"{seconds}\t0\t100\t0\t0\t0\t0\t0\t0\t{seconds / 2}\n")
+    times = stage_times(str(tmp_path)).set_index("stage")
+    assert times.loc["train", "jobs"] == 2 and times.loc["train", "job_seconds"] == 5.0
+    assert times.loc["split", "cpu_seconds"] == 0.5
+
+
+def test_process_label_names_generator_energy_jets_and_selection():
+    config = {
+        "seed": 1,
+        "shards": 1,
+        "samples": {"qcd": {"source": "pythia"}, "rnd": {"source": "lhco", "path": "data/events_rnd.h5"}},
+        "clustering": {"algorithm": "antikt", "R": 1.0},
+        "selection": {"min_pt": 1200.0, "max_abs_eta": 2.5},
+    }
+    label = process_label(config, ["qcd"])
+    assert label.startswith("Pythia 8 QCD, $\\sqrt{s}$ = 13 TeV\n")
+    assert "anti-$k_{T}$ $R = 1.0$" in label and "> 1.2$ TeV" in label
+    assert process_label(config, ["rnd"]).startswith("LHCO R&D (events_rnd.h5), $\\sqrt{s}$ = 13 TeV")
+
+
+def test_paper_holds_every_stage_figure_byte_for_byte(tiny_run):
+    paper = tiny_run / "results/paper"
+    stage_figures = [
+        path for stage in ("validation", "anomaly") for path in (tiny_run / "results" / stage).rglob("*.p[dn][fg]")
+    ]
+    assert len(stage_figures) > 100
+    for path in stage_figures:
+        copy = paper / "figures" / figure_name(path.relative_to(tiny_run).as_posix())
+        assert copy.read_bytes() == path.read_bytes(), copy
+    listed = pd.read_csv(paper / "manifest.tsv", sep="\t")["path"]
+    on_disk = sorted(p.relative_to(paper).as_posix() for p in paper.rglob("*") if p.is_file())
+    assert sorted(listed) == [p for p in on_disk if p not in ("manifest.tsv", "timings.json")]
+    for table in ("fidelity", "anomaly", "cutflow", "samples"):
+        text = (paper / f"tables/{table}.tex").read_text()
+        assert r"\toprule" in text and r"\bottomrule" in text
+    fidelity = (paper / "tables/fidelity.tex").read_text()
+    assert all(f"\n{model} &" in fidelity for model in TINY["models"])
+    timings = {row["stage"] for row in json.loads((paper / "timings.json").read_text())}
+    assert {"ingest", "train", "validate"} <= timings
+
+
+def test_two_clean_runs_give_the_same_manifest(tmp_path):
+    manifests = []
+    for run in ("first", "second"):
+        workdir = tmp_path / run
+        workdir.mkdir()
+        result = snakemake(workdir, SMALL, "paper")
+        assert result.returncode == 0, result.stderr[-3000:]
+        manifests.append((workdir / "results/paper/manifest.tsv").read_text())
+    assert manifests[0] == manifests[1]
+    assert len(manifests[0].splitlines()) > 40  # figures, tables and provenance.json
