@@ -19,14 +19,24 @@ def to_cartesian(particles: ak.Array) -> ak.Array:
 
 
 def cluster(particles: ak.Array, algorithm: str, radius: float, min_jet_pt: float) -> ak.Array:
-    """Inclusive jets above `min_jet_pt` per event, sorted by decreasing pT, each with its constituents.
+    """Inclusive jets above `min_jet_pt` per event, sorted by decreasing pT.
 
-    Jet momenta are the E-scheme sums of their constituents, which keeps jets and constituents in
-    step without relying on the order in which fastjet returns them.
+    `particles` are (px, py, pz, E) records (see `to_cartesian`). Each jet has fastjet's E-scheme momentum
+    and `constituents`, the indices of its particles in the event; `jet_constituents` gathers them.
     """
-    sequence = fastjet.ClusterSequence(to_cartesian(particles), fastjet.JetDefinition(ALGORITHMS[algorithm], radius))
-    constituents = sequence.constituents(min_pt=min_jet_pt)
-    jets = ak.zip({name: ak.sum(constituents[name], axis=-1) for name in ("px", "py", "pz", "E")})
-    jets = ak.with_field(jets, constituents, "constituents")
+    sequence = fastjet.ClusterSequence(particles, fastjet.JetDefinition(ALGORITHMS[algorithm], radius))
+    jets = ak.with_field(
+        sequence.inclusive_jets(min_pt=min_jet_pt), sequence.constituent_index(min_pt=min_jet_pt), "constituents"
+    )
     order = ak.argsort(np.hypot(jets.px, jets.py), axis=1, ascending=False)
     return jets[order]
+
+
+def jet_constituents(particles: ak.Array, constituents: ak.Array) -> ak.Array:
+    """The particles of one jet per event: `constituents` holds their indices, as `cluster` gives them."""
+    return particles[constituents]
+
+
+def four_momentum(constituents: ak.Array) -> ak.Array:
+    """E-scheme sums of jagged (jet, particle) constituents, summed in fastjet's constituent order."""
+    return ak.zip({name: ak.sum(constituents[name], axis=-1) for name in ("px", "py", "pz", "E")})
