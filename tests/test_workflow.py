@@ -130,3 +130,14 @@ def test_changing_one_models_hyperparameters_reruns_only_that_model(tiny_run):
     downstream |= {"anomaly", "anomaly_summary", "all"}
     assert {job.split("[")[0] for job in jobs} <= {"train", "sample"} | downstream
     assert {job for job in jobs if job.startswith(("train", "sample"))} == {"train[model=gan]", "sample[model=gan]"}
+
+
+def test_lhco_files_are_read_in_place_and_r_reruns_only_cluster_and_features(tmp_path):
+    path = write_lhco(tmp_path / "rnd.h5", random_lhco_rows(30, seed=3)[0])
+    config = {"samples": {"rnd": {"source": "lhco", "path": path, "shards": 2}}, "train_on": ["rnd"]}
+    result = snakemake(tmp_path, config, "results/features/rnd.parquet")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (tmp_path / "results/events").exists()  # no copy of the file's particles
+    for clustering in ({"R": 0.8}, {"R0": 0.8}):
+        rerun = snakemake(tmp_path, config | {"clustering": clustering}, "results/features/rnd.parquet", "--dry-run")
+        assert sorted(job.split("[")[0] for job in planned_jobs(rerun)) == ["cluster", "cluster", "features"]
