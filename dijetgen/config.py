@@ -10,6 +10,10 @@ import zlib
 
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
 DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
+# Sources whose files any job can read by row range at little cost: cluster reads their shards in place,
+# so their particles are never copied into results/events. Pythia events exist nowhere else, and HepMC3
+# parsing is slow.
+READ_IN_PLACE = {"lhco", "root"}
 
 
 def sample_settings(config: dict, name: str) -> dict:

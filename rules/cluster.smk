@@ -1,4 +1,4 @@
-from dijetgen.sources import READ_IN_PLACE
+from dijetgen.config import READ_IN_PLACE
 
 
 def read_in_place(sample):

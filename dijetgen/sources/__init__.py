@@ -8,9 +8,6 @@ from dijetgen.errors import InputError
 from dijetgen.sources import hepmc, lhco, pythia, root
 
 READERS = {"pythia": pythia.iter_shard, "lhco": lhco.iter_shard, "root": root.iter_shard, "hepmc": hepmc.iter_shard}
-# Files that any job can read by row range at little cost: cluster reads their shards in place, so they
-# are never copied into results/events. Pythia events exist nowhere else, and HepMC3 parsing is slow.
-READ_IN_PLACE = {"lhco", "root"}
 
 
 def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[ak.Array]:

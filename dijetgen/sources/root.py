@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 import awkward as ak
 import numpy as np
-import uproot
 
 from dijetgen.errors import InputError
 from dijetgen.events import make_events
@@ -13,6 +12,8 @@ from dijetgen.sources.sharding import chunk_ranges, shard_range
 
 
 def _tree(path: str, tree_name: str):
+    import uproot  # here, not at the top: every cluster job imports the sources, few read ROOT
+
     if not os.path.exists(path):
         raise InputError(f"{path}: file not found")
     try:
