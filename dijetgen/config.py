@@ -14,6 +14,10 @@ DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
 # so their particles are never copied into results/events. Pythia events exist nowhere else, and HepMC3
 # parsing is slow.
 READ_IN_PLACE = {"lhco", "root"}
+# |PDG id| of particles that leave no trace in a detector: neutrinos (12, 14, 16, 18), the lightest
+# neutralino (1000022), the gravitino (1000039) and Pythia's dark-matter states (51, 52, 53). HepMC3 and
+# ROOT generator-level samples drop them (`samples.NAME.invisible`); Pythia asks its own particle data.
+DEFAULT_INVISIBLE = [12, 14, 16, 18, 1000022, 1000039, 51, 52, 53]
 
 
 def sample_settings(config: dict, name: str) -> dict:
@@ -33,6 +37,8 @@ def sample_settings(config: dict, name: str) -> dict:
             sample.setdefault("wprime_window", 0.25 * sample["masses"]["wprime"])
     elif sample["source"] != "lhco":
         sample.setdefault("label", 0)
+    if sample["source"] in ("hepmc", "root"):
+        sample.setdefault("invisible", DEFAULT_INVISIBLE)
     return sample
 
 
