@@ -10,6 +10,7 @@ validate(config, "config.schema.yaml")
 
 
 include: "rules/common.smk"
+include: "rules/fetch.smk"
 include: "rules/ingest.smk"
 include: "rules/cluster.smk"
 include: "rules/features.smk"

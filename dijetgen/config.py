@@ -7,6 +7,9 @@ defaults live here, in one place that both the rules and the tests use.
 import os
 import tempfile
 import zlib
+from urllib.parse import urlparse
+
+from dijetgen.errors import InputError
 
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
 DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
@@ -39,7 +42,17 @@ def sample_settings(config: dict, name: str) -> dict:
         sample.setdefault("label", 0)
     if sample["source"] in ("hepmc", "root"):
         sample.setdefault("invisible", DEFAULT_INVISIBLE)
+    if "url" in sample:
+        sample.setdefault("path", fetched_path(sample["url"], name))
     return sample
+
+
+def fetched_path(url: str, name: str) -> str:
+    """Where the file of a sample given by `url` is downloaded to: data/ and the URL's file name."""
+    file_name = os.path.basename(urlparse(url).path)
+    if not file_name:
+        raise InputError(f"samples.{name}.url: {url} names no file")
+    return os.path.join("data", file_name)
 
 
 def writable_directory_problem(directory: str) -> str | None:
