@@ -99,7 +99,6 @@ def test_workflow_fetches_a_url_sample_and_reports_a_wrong_md5(server, tmp_path)
     result = snakemake(workdir, config, "results/features/rnd.parquet")
     assert result.returncode != 0
     errors = {line for line in result.stderr.splitlines() if line.startswith("dijetgen error:")}
-    assert errors == {
-        f"dijetgen error: {url(server, 'other.h5')}: MD5 {md5} does not match samples.rnd.md5 {'f' * 32}; the download was removed"
-    }
+    wrong = f"MD5 {md5} does not match samples.rnd.md5 {'f' * 32}; the download was removed"
+    assert errors == {f"dijetgen error: {url(server, 'other.h5')}: {wrong}"}
     assert not (workdir / "data/other.h5").exists() and not (workdir / "data/other.h5.part").exists()
