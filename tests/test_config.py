@@ -118,3 +118,10 @@ def test_bad_config_is_rejected_naming_the_problem(change, named):
     with pytest.raises(WorkflowError) as err:
         validate(config, SCHEMA)
     assert named in str(err.value)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.name)
+def test_study_configs_are_complete_and_valid(path):
+    config = yaml.safe_load(path.read_text())
+    validate(config, SCHEMA)
+    assert set(config["train_on"]) <= set(config["samples"]) and config["models"]
