@@ -18,8 +18,10 @@ def jet_columns(jet: str) -> list[str]:
 
 def select_dijets(jets: ak.Array, min_pt: float, max_abs_eta: float) -> tuple[np.ndarray, dict]:
     """Events with a jet of pT > min_pt and |eta| < max_abs_eta, and at least two jets; plus the cut flow."""
-    pt, eta, _, _ = cartesian_to_collider(jets.px, jets.py, jets.pz, jets.E)
-    has_hard_jet = ak.to_numpy(ak.any((pt > min_pt) & (abs(eta) < max_abs_eta), axis=1))
+    # Flat NumPy over the jets of all events, then back to one row per event.
+    pt, eta, _, _ = cartesian_to_collider(*(ak.to_numpy(ak.flatten(jets[name])) for name in ("px", "py", "pz", "E")))
+    hard = ak.unflatten((pt > min_pt) & (np.abs(eta) < max_abs_eta), ak.num(jets))
+    has_hard_jet = ak.to_numpy(ak.any(hard, axis=1))
     has_two_jets = ak.to_numpy(ak.num(jets) >= 2)
     cutflow = {
         "events": len(jets),
