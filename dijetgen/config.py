@@ -47,6 +47,11 @@ def sample_settings(config: dict, name: str) -> dict:
     return sample
 
 
+def read_in_place(config: dict, name: str) -> bool:
+    """Whether the cluster jobs of sample `name` read its file directly, with no ingest copy."""
+    return config["samples"][name]["source"] in READ_IN_PLACE
+
+
 def fetched_path(url: str, name: str) -> str:
     """Where the file of a sample given by `url` is downloaded to: data/ and the URL's file name."""
     file_name = os.path.basename(urlparse(url).path)

@@ -1,20 +1,14 @@
-from dijetgen.config import READ_IN_PLACE
-
-
-def read_in_place(sample):
-    return config["samples"][sample]["source"] in READ_IN_PLACE
-
-
-def cluster_input(wildcards):
-    """The shard's events file, or for files read in place the source file itself (no copy)."""
-    if read_in_place(wildcards.sample):
-        return source_files(wildcards)
-    return f"results/events/{wildcards.sample}/{wildcards.shard}.parquet"
+from dijetgen.config import read_in_place
 
 
 rule cluster:
     input:
-        cluster_input,
+        # For files read in place, the source file itself (no copy in results/events).
+        lambda wildcards: (
+            source_files(wildcards)
+            if read_in_place(config, wildcards.sample)
+            else f"results/events/{wildcards.sample}/{wildcards.shard}.parquet"
+        ),
     output:
         "results/jets/{sample}/{shard}.parquet",
     params:
@@ -22,7 +16,7 @@ rule cluster:
         selection=config["selection"],
         # Read in place: cluster then depends on the sample's settings, as ingest does otherwise.
         sample=lambda wildcards: (
-            sample_settings(config, wildcards.sample) if read_in_place(wildcards.sample) else None
+            sample_settings(config, wildcards.sample) if read_in_place(config, wildcards.sample) else None
         ),
     log:
         "results/logs/cluster/{sample}/{shard}.log",
