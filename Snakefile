@@ -19,6 +19,7 @@ except WorkflowError as err:
 
 
 include: "rules/common.smk"
+include: "rules/fetch.smk"
 include: "rules/ingest.smk"
 include: "rules/cluster.smk"
 include: "rules/features.smk"

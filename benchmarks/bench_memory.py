@@ -11,11 +11,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import yaml
 
-from benchmarks.lhco_file import write_lhco_file
+from benchmarks.lhco_file import tile_rows, write_lhco_file
 from dijetgen.provenance import stage_times
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,14 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def tiled_lhco_file(small: str, copies: int) -> str:
     path = small.replace(".h5", f"_x{copies}.h5")
     if not os.path.exists(path):
-        rows = pd.read_hdf(small).to_numpy()
-        phi = rows[:, 2:-1:3]  # (pT, eta, phi) triples: phi is every third column from 2
-        tiles = []
-        for copy in range(copies):
-            tile = rows.copy()
-            tile[:, 2:-1:3] = np.where(rows[:, 0:-1:3] > 0, np.remainder(phi + copy + np.pi, 2 * np.pi) - np.pi, 0.0)
-            tiles.append(tile)
-        pd.DataFrame(np.concatenate(tiles)).to_hdf(path, key="df", format="fixed")
+        pd.DataFrame(tile_rows(pd.read_hdf(small).to_numpy(), copies)).to_hdf(path, key="df", format="fixed")
     return path
 
 

@@ -14,17 +14,17 @@ import logging
 
 import numpy as np
 import pandas as pd
-from sklearn import metrics
 
 from dijetgen.config import sample_settings
 from dijetgen.errors import InputError
-from dijetgen.validation import read_checked
 
 # SIC points where fewer background events pass are dropped: their ε_B has a Poisson error above 30%, and
 # the curve's maximum would just pick out the luckiest fluctuation.
 MIN_BACKGROUND_EVENTS = 10
 BASELINE = "mj1"  # the plain cut the models must beat: a heavy leading jet
 SCORING_KINDS = ("ae", "vae", "flow", "cfm")  # kinds whose score means "unlike the training data"
+# sklearn and the validation module (scipy, torch) are imported where used: Snakemake imports this
+# module to plan every run, and those imports cost it about 2 s of CPU.
 
 
 def signal_sample(config: dict) -> str | None:
@@ -78,6 +78,8 @@ def read_anomaly_events(
     test_path: str, signal_path: str, seen_paths: list[str], columns: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """anomaly_events of the test and signal tables (checked for `columns`), minus the events in seen_paths."""
+    from dijetgen.validation import read_checked
+
     seen = pd.concat([pd.read_parquet(path, columns=["sample", "event"]) for path in seen_paths])
     return anomaly_events(read_checked(test_path, columns), read_checked(signal_path, columns), seen)
 
@@ -96,6 +98,8 @@ def roc_curve(
     background_scores: np.ndarray, signal_scores: np.ndarray, min_background_events: int = MIN_BACKGROUND_EVENTS
 ) -> pd.DataFrame:
     """Per threshold (score >= threshold): eps_b, eps_s and sic (NaN where under min_background_events pass)."""
+    from sklearn import metrics
+
     labels = np.repeat([0, 1], [len(background_scores), len(signal_scores)])
     # One replacement for non-finite scores across both classes, so their ranking is shared.
     scores = finite_scores(np.concatenate([background_scores, signal_scores]))
@@ -108,6 +112,8 @@ def roc_curve(
 
 def roc_summary(curve: pd.DataFrame) -> dict:
     """AUC, the highest SIC and the efficiencies where it is reached."""
+    from sklearn import metrics
+
     best = curve["sic"].idxmax() if curve["sic"].notna().any() else None
     at_best = curve.loc[best] if best is not None else {"sic": np.nan, "eps_s": np.nan, "eps_b": np.nan}
     return {

@@ -8,6 +8,7 @@ workflow is parsed, so a mistake stops the run before Pythia or any other job ha
 import os
 import tempfile
 import zlib
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -21,6 +22,14 @@ DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
 # selected events; at 1 TeV it would be 15% (benchmarks/bench_pthat.py, BENCHMARKS.md).
 DEFAULT_PTHAT_MIN = 700.0
 BETA_SCAN_DEFAULTS = {"betas": [0.5, 1, 2, 4, 8], "base": "vae", "hparams": {}}
+# Sources whose files any job can read by row range at little cost: cluster reads their shards in place,
+# so their particles are never copied into results/events. Pythia events exist nowhere else, and HepMC3
+# parsing is slow.
+READ_IN_PLACE = {"lhco", "root"}
+# |PDG id| of particles that leave no trace in a detector: neutrinos (12, 14, 16, 18), the lightest
+# neutralino (1000022), the gravitino (1000039) and Pythia's dark-matter states (51, 52, 53). HepMC3 and
+# ROOT generator-level samples drop them (`samples.NAME.invisible`); Pythia asks its own particle data.
+DEFAULT_INVISIBLE = [12, 14, 16, 18, 1000022, 1000039, 51, 52, 53]
 
 
 def sample_settings(config: dict, name: str) -> dict:
@@ -40,7 +49,24 @@ def sample_settings(config: dict, name: str) -> dict:
             sample.setdefault("wprime_window", 0.25 * sample["masses"]["wprime"])
     elif sample["source"] != "lhco":
         sample.setdefault("label", 0)
+    if sample["source"] in ("hepmc", "root"):
+        sample.setdefault("invisible", DEFAULT_INVISIBLE)
+    if "url" in sample:
+        sample.setdefault("path", fetched_path(sample["url"], name))
     return sample
+
+
+def read_in_place(config: dict, name: str) -> bool:
+    """Whether the cluster jobs of sample `name` read its file directly, with no ingest copy."""
+    return config["samples"][name]["source"] in READ_IN_PLACE
+
+
+def fetched_path(url: str, name: str) -> str:
+    """Where the file of a sample given by `url` is downloaded to: data/ and the URL's file name."""
+    file_name = os.path.basename(urlparse(url).path)
+    if not file_name:
+        raise InputError(f"samples.{name}.url: {url} names no file")
+    return os.path.join("data", file_name)
 
 
 def writable_directory_problem(directory: str) -> str | None:

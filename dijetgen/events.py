@@ -58,6 +58,13 @@ def check_events(events: ak.Array, source: str) -> None:
             raise InputError(f"{source}: non-finite particle {name} in event {events.event[owner]}")
 
 
+def checked(chunks, source: str) -> Iterator[ak.Array]:
+    """The chunks, each checked with `check_events` before it is passed on."""
+    for events in chunks:
+        check_events(events, source)
+        yield events
+
+
 def write_event_chunks(chunks, path: str, check_source: str) -> int:
     """Check and append chunks of events to one parquet file, one row group per chunk; returns the count.
 
@@ -66,8 +73,7 @@ def write_event_chunks(chunks, path: str, check_source: str) -> int:
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     tmp, writer, n_events = f"{path}.tmp", None, 0
     try:
-        for events in chunks:
-            check_events(events, check_source)
+        for events in checked(chunks, check_source):
             table = ak.to_arrow_table(events, extensionarray=False)
             writer = writer or pq.ParquetWriter(tmp, table.schema, compression="zstd")
             writer.write_table(table)

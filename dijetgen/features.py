@@ -5,6 +5,7 @@ import pandas as pd
 
 from dijetgen.columns import FEATURE_COLUMNS
 from dijetgen.events import cartesian_to_collider
+from dijetgen.observables import dijet_observables
 
 
 def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
@@ -14,24 +15,21 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> np.ndarray:
 
 
 def add_derived(jets: pd.DataFrame) -> pd.DataFrame:
-    """Add pT, eta, phi per jet, the dijet mass, N-subjettiness ratios and the jet-jet separations."""
+    """Add pT, eta, phi per jet, N-subjettiness ratios, the jet-jet separations and the dijet mass."""
     out = jets.copy()
-    energy = {}
     for j in ("j1", "j2"):
         px, py, pz, m = (out[f"{name}{j}"].to_numpy() for name in ("px", "py", "pz", "m"))
-        energy[j] = np.sqrt(px**2 + py**2 + pz**2 + m**2)
-        out[f"pt{j}"], out[f"eta{j}"], out[f"phi{j}"], _ = cartesian_to_collider(px, py, pz, energy[j])
-    total = {name: out[f"{name}j1"].to_numpy() + out[f"{name}j2"].to_numpy() for name in ("px", "py", "pz")}
-    e = energy["j1"] + energy["j2"]
-    out["mjj"] = np.sqrt(np.maximum(e**2 - total["px"] ** 2 - total["py"] ** 2 - total["pz"] ** 2, 0.0))
+        energy = np.sqrt(px**2 + py**2 + pz**2 + m**2)
+        out[f"pt{j}"], out[f"eta{j}"], out[f"phi{j}"], _ = cartesian_to_collider(px, py, pz, energy)
     for j in ("j1", "j2"):
         out[f"tau21{j}"] = _ratio(out[f"tau2{j}"], out[f"tau1{j}"])
         out[f"tau32{j}"] = _ratio(out[f"tau3{j}"], out[f"tau2{j}"])
-    out["deltaetajj"] = np.abs(out["etaj1"] - out["etaj2"])
     # j2's azimuth after rotating the event so that phi_j1 = 0, in [0, 2 pi): back-to-back jets then
     # peak at pi instead of splitting across the -pi/pi seam, which generative models handle poorly.
     dphi = np.remainder(out["phij2"].to_numpy() - out["phij1"].to_numpy(), 2 * np.pi)
     out["dphijj"] = np.where(dphi < 2 * np.pi, dphi, 0.0)  # a tiny negative angle rounds up to 2 pi
+    # The same function that rebuilds them for generated events, so data and samples agree by construction.
+    out[["mjj", "deltaetajj"]] = dijet_observables(out)[["mjj", "deltaetajj"]]
     return out
 
 

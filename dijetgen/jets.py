@@ -4,7 +4,7 @@ import awkward as ak
 import numpy as np
 import pandas as pd
 
-from dijetgen.clustering import cluster
+from dijetgen.clustering import cluster, four_momentum, jet_constituents, to_cartesian
 from dijetgen.columns import jet_columns
 from dijetgen.events import cartesian_to_collider
 from dijetgen.nsubjettiness import nsubjettiness
@@ -12,8 +12,10 @@ from dijetgen.nsubjettiness import nsubjettiness
 
 def select_dijets(jets: ak.Array, min_pt: float, max_abs_eta: float) -> tuple[np.ndarray, dict]:
     """Events with a jet of pT > min_pt and |eta| < max_abs_eta, and at least two jets; plus the cut flow."""
-    pt, eta, _, _ = cartesian_to_collider(jets.px, jets.py, jets.pz, jets.E)
-    has_hard_jet = ak.to_numpy(ak.any((pt > min_pt) & (abs(eta) < max_abs_eta), axis=1))
+    # Flat NumPy over the jets of all events, then back to one row per event.
+    pt, eta, _, _ = cartesian_to_collider(*(ak.to_numpy(ak.flatten(jets[name])) for name in ("px", "py", "pz", "E")))
+    hard = ak.unflatten((pt > min_pt) & (np.abs(eta) < max_abs_eta), ak.num(jets))
+    has_hard_jet = ak.to_numpy(ak.any(hard, axis=1))
     has_two_jets = ak.to_numpy(ak.num(jets) >= 2)
     cutflow = {
         "events": len(jets),
@@ -32,15 +34,21 @@ def _jet_frame(jet: ak.Array, taus: np.ndarray, suffix: str) -> dict:
 
 
 def leading_dijets(events: ak.Array, clustering: dict, selection: dict) -> tuple[pd.DataFrame, dict]:
-    """Cluster, select, and describe j1 and j2 of every selected event; returns the table and the cut flow."""
-    jets = cluster(events.particles, clustering["algorithm"], clustering["R"], clustering["min_jet_pt"])
+    """Cluster, select, and describe j1 and j2 of every selected event; returns the table and the cut flow.
+
+    Only the two leading jets of selected events get their constituents gathered. Their momenta are the
+    sums of those constituents, so they match the N-subjettiness inputs bit for bit.
+    """
+    particles = to_cartesian(events.particles)
+    jets = cluster(particles, clustering["algorithm"], clustering["R"], clustering["min_jet_pt"])
     selected, cutflow = select_dijets(jets, selection["min_pt"], selection["max_abs_eta"])
-    leading = jets[selected][:, :2]
-    # One fastjet call for both jets: stack j1 and j2 constituents as 2 * n pseudo-events.
-    both = ak.concatenate([leading[:, 0].constituents, leading[:, 1].constituents], axis=0)
-    taus = nsubjettiness(both, clustering["R"], clustering["beta"])
+    leading, particles = jets[selected], particles[selected]
+    # One fastjet call for both jets: j1 of every event, then j2 of every event, as 2 * n pseudo-events.
+    both = ak.concatenate([jet_constituents(particles, leading.constituents[:, k]) for k in (0, 1)], axis=0)
+    momenta = four_momentum(both)
+    taus = nsubjettiness(both, clustering["R0"], clustering["beta"])
     n = int(selected.sum())
     table = {"event": ak.to_numpy(events.event[selected]), "label": ak.to_numpy(events.label[selected])}
-    table |= _jet_frame(leading[:, 0], taus[:n], "j1")
-    table |= _jet_frame(leading[:, 1], taus[n:], "j2")
+    table |= _jet_frame(momenta[:n], taus[:n], "j1")
+    table |= _jet_frame(momenta[n:], taus[n:], "j2")
     return pd.DataFrame(table), cutflow

@@ -1,12 +1,24 @@
+from dijetgen.config import read_in_place
+
+
 rule cluster:
     input:
-        "results/events/{sample}/{shard}.parquet",
+        # For files read in place, the source file itself (no copy in results/events).
+        lambda wildcards: (
+            source_files(wildcards)
+            if read_in_place(config, wildcards.sample)
+            else f"results/events/{wildcards.sample}/{wildcards.shard}.parquet"
+        ),
     output:
         jets="results/jets/{sample}/{shard}.parquet",
         cutflow="results/jets/{sample}/{shard}.cutflow.json",
     params:
         clustering=config["clustering"],
         selection=config["selection"],
+        # Read in place: cluster then depends on the sample's settings, as ingest does otherwise.
+        sample=lambda wildcards: (
+            sample_settings(config, wildcards.sample) if read_in_place(config, wildcards.sample) else None
+        ),
     log:
         "results/logs/cluster/{sample}/{shard}.log",
     benchmark:

@@ -38,7 +38,7 @@ def shard_files(pattern):
 
 def source_files(wildcards):
     """The user's input file, so that a missing one stops the run before any job starts."""
-    sample = config["samples"][wildcards.sample]
+    sample = sample_settings(config, wildcards.sample)  # a sample given by `url` gets its data/ path here
     return [sample["path"]] if "path" in sample else []
 
 

@@ -6,15 +6,25 @@ from collections import Counter
 import pandas as pd
 
 from dijetgen.atomic import write_atomic, write_json
-from dijetgen.events import iter_event_chunks
+from dijetgen.events import checked, iter_event_chunks
 from dijetgen.jets import leading_dijets
 from dijetgen.snakemake_adapter import run
+from dijetgen.sources import iter_shard
+
+
+def event_chunks(snakemake):
+    """The shard's events, one chunk at a time: from its events file, or read in place from the source."""
+    sample = snakemake.params.sample
+    if sample is None:
+        return iter_event_chunks(snakemake.input[0])
+    shard = int(snakemake.wildcards.shard)
+    return checked(iter_shard(sample, snakemake.wildcards.sample, shard, sample["shards"]), sample["path"])
 
 
 def cluster_shard(snakemake):
     tables, cutflow = [], Counter()
-    # Chunk by chunk (one row group each), so memory does not grow with the shard.
-    for events in iter_event_chunks(snakemake.input[0]):
+    # Chunk by chunk, so memory does not grow with the shard.
+    for events in event_chunks(snakemake):
         table, chunk_cutflow = leading_dijets(events, snakemake.params.clustering, snakemake.params.selection)
         tables.append(table)
         cutflow.update(chunk_cutflow)

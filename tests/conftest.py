@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LHCO_PARTICLES = 700
 LHCO_COLUMNS = 3 * LHCO_PARTICLES + 1  # (pT, eta, phi) x 700, then the label
 
-CLUSTERING = {"algorithm": "antikt", "R": 1.0, "min_jet_pt": 20.0, "beta": 1.0}
+CLUSTERING = {"algorithm": "antikt", "R": 1.0, "min_jet_pt": 20.0, "beta": 1.0, "R0": 1.0}
 
 
 def wrap_phi(phi):

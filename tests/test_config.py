@@ -74,7 +74,8 @@ def test_shipped_config_is_valid():
 def test_good_config_gets_defaults():
     config = {"samples": {"qcd": {"source": "pythia", "events": 10}}, "clustering": {"R": 0.4}}
     validate(config, SCHEMA)
-    assert config["clustering"] == {"algorithm": "antikt", "R": 0.4, "min_jet_pt": 20.0, "beta": 1.0}
+    # R0, the N-subjettiness normalisation, stays at the LHCO-v2 value whatever R is.
+    assert config["clustering"] == {"algorithm": "antikt", "R": 0.4, "min_jet_pt": 20.0, "beta": 1.0, "R0": 1.0}
     assert config["selection"] == {"min_pt": 1200.0, "max_abs_eta": 2.5}
     assert (config["seed"], config["shards"]) == (42, 4)
     bare = {"samples": {"qcd": {"source": "pythia", "events": 10}}}
@@ -90,6 +91,17 @@ def test_good_config_gets_defaults():
         (lambda c: c["samples"]["qcd"].update(events="many"), "'many' is not of type 'integer'"),
         (lambda c: c["samples"]["qcd"].update(source="delphes"), "'delphes' is not one of"),
         (lambda c: c["samples"]["qcd"].update(source="root", path="x.root"), "'tree' is a required property"),
+        (
+            lambda c: c["samples"].update(d={"source": "root", "path": "x.root", "tree": "Delphes"}),
+            "is not valid under any of the given schemas",
+        ),
+        (
+            lambda c: c["samples"].update(
+                d={"source": "root", "path": "x.root", "tree": "T", "collections": [{"pt": "PT", "eta": "Eta"}]}
+            ),
+            "'phi' is a required property",
+        ),
+        (lambda c: c["samples"].update(h={"source": "hepmc", "path": "x", "invisible": [-12]}), "-12 is less than"),
         (lambda c: c.update(clustering={"algorithm": "siscone"}), "'siscone' is not one of"),
         (lambda c: c.update(selection={"max_abs_eta": 0}), "0 is less than or equal to the minimum of 0"),
         (
@@ -169,3 +181,10 @@ def test_beta_scan_of_a_model_that_is_not_a_vae_is_named():
     config = {"models": {"ae": {"kind": "ae"}}, "beta_scan": {"betas": [1.0], "base": "ae", "hparams": {}}}
     with pytest.raises(InputError, match=r"^beta_scan.base: 'ae' is not a model of kind vae"):
         beta_scan_models(config)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.name)
+def test_study_configs_are_complete_and_valid(path):
+    config = yaml.safe_load(path.read_text())
+    validate(config, SCHEMA)
+    assert set(config["train_on"]) <= set(config["samples"]) and config["models"]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from conftest import massless_cartesian, random_lhco_rows
 
-from dijetgen.clustering import cluster
+from dijetgen.clustering import cluster, to_cartesian
 from dijetgen.nsubjettiness import nsubjettiness
 from dijetgen.sources.lhco import rows_to_events
 
@@ -85,8 +85,11 @@ def test_n_max_and_empty_input():
 def test_agrees_with_fjcontrib_on_clustered_jets(radius, beta):
     # Reference: fastjet-contrib's Nsubjettiness (NormalizedMeasure, KT_Axes) through fastjet's own API.
     rows, _ = random_lhco_rows(6, seed=4)
-    clustered = cluster(rows_to_events(rows, 0).particles, "antikt", radius, 20.0)
-    constituents = ak.flatten(clustered.constituents, axis=1)
+    particles = to_cartesian(rows_to_events(rows, 0).particles)
+    clustered = cluster(particles, "antikt", radius, 20.0)
+    # One row per jet: its event's particles, indexed by the jet's constituent indices.
+    owner = ak.flatten(ak.broadcast_arrays(np.arange(len(clustered)), clustered.px)[0])
+    constituents = particles[owner][ak.flatten(clustered.constituents, axis=1)]
     sequence = fastjet.ClusterSequence(constituents, fastjet.JetDefinition(fastjet.kt_algorithm, 1000.0))
     reference = sequence.njettiness(
         measure_definition="NormalizedMeasure", axes_definition="KT_Axes", njets=[1, 2, 3], beta=beta, R0=radius

@@ -3,6 +3,7 @@ import numpy as np
 import pyhepmc
 import pytest
 
+from dijetgen.config import DEFAULT_INVISIBLE
 from dijetgen.errors import InputError
 from dijetgen.sources import hepmc, read_shard
 
@@ -17,8 +18,9 @@ def four_vector(px, py, pz, m, scale=1.0):
     return pyhepmc.FourVector(px * scale, py * scale, pz * scale, e * scale)
 
 
-def write_hepmc(path, n_events, units=pyhepmc.Units.GEV):
-    """Events of beams -> visible status-1 particles, a neutrino (pid 12) and a decayed Z (status 2)."""
+def write_hepmc(path, n_events, units=pyhepmc.Units.GEV, extra=()):
+    """Events of beams -> visible status-1 particles, a neutrino (pid 12) and a decayed Z (status 2),
+    plus `extra` status-1 particles (px, py, pz, m, pid) in every event."""
     scale = 1000.0 if units == pyhepmc.Units.MEV else 1.0
     with pyhepmc.open(path, "w") as writer:
         for i in range(n_events):
@@ -31,13 +33,15 @@ def write_hepmc(path, n_events, units=pyhepmc.Units.GEV):
                 vertex.add_particle_out(pyhepmc.GenParticle(four_vector(px, py, pz, m, scale), pid, 1))
             vertex.add_particle_out(pyhepmc.GenParticle(four_vector(0, 300, 0, 0, scale), 12, 1))
             vertex.add_particle_out(pyhepmc.GenParticle(four_vector(0, -500, 10, 91.2, scale), 23, 2))
+            for px, py, pz, m, pid in extra:
+                vertex.add_particle_out(pyhepmc.GenParticle(four_vector(px, py, pz, m, scale), pid, 1))
             event.add_vertex(vertex)
             writer.write(event)
     return str(path)
 
 
 def sample(path, **extra):
-    return {"source": "hepmc", "path": path, "label": 0} | extra
+    return {"source": "hepmc", "path": path, "label": 0, "invisible": DEFAULT_INVISIBLE} | extra
 
 
 @pytest.fixture
@@ -104,3 +108,29 @@ def test_damaged_event_is_an_input_error(hepmc_file):
     lines[first_particle_of_event_1] = "P 3 -1 211 garbage\n"
     open(hepmc_file, "w").writelines(lines)
     assert hepmc_file in one_line_error(lambda: read_shard(sample(hepmc_file), "h", 0, 1))
+
+
+def test_invisible_ids_are_configurable(tmp_path):
+    neutralino = (0.0, -200.0, 30.0, 100.0, 1000022)
+    path = write_hepmc(tmp_path / "susy.hepmc", 2, extra=[neutralino])
+    assert ak.num(read_shard(sample(path), "h", 0, 1).particles).tolist() == [2, 2]  # dropped by default
+    only_neutrinos = read_shard(sample(path, invisible=[12, 14, 16]), "h", 0, 1)
+    assert ak.num(only_neutrinos.particles).tolist() == [3, 3]
+    np.testing.assert_allclose(only_neutrinos.particles.mass[:, 2], 100.0, rtol=1e-9)
+
+
+def test_particle_along_the_beam_is_dropped_and_counted(tmp_path, caplog):
+    path = write_hepmc(tmp_path / "beam.hepmc", 3, extra=[(0.0, 0.0, 40.0, 0.0, 22)])
+    with caplog.at_level("INFO"):
+        events = read_shard(sample(path), "h", 0, 1)
+    assert ak.num(events.particles).tolist() == [2, 2, 2]
+    assert f"{path}: dropped 3 visible particles with pT = 0" in caplog.text
+
+
+def test_a_shard_parses_only_its_own_events(hepmc_file):
+    # Event 1 is damaged: the shard that holds it fails, the one after it never parses it.
+    lines = open(hepmc_file).read().splitlines(keepends=True)
+    lines[[i for i, line in enumerate(lines) if line.startswith("P 3 ")][1]] = "P 3 -1 211 garbage\n"
+    open(hepmc_file, "w").writelines(lines)
+    assert "event 1 cannot be parsed" in one_line_error(lambda: read_shard(sample(hepmc_file), "h", 0, 2))
+    assert read_shard(sample(hepmc_file), "h", 1, 2).event.tolist() == [2, 3, 4]

@@ -89,3 +89,13 @@ def test_wprime_settings_are_accepted_by_pythia():
 def test_bad_setting_is_an_input_error_naming_the_sample():
     with pytest.raises(InputError, match="samples.odd: Pythia rejected the setting 'Nonsense:flag = on'"):
         pythia.make_pythia(["Nonsense:flag = on"], seed=1, where="samples.odd")
+
+
+def test_visibility_follows_pythias_particle_data():
+    import pythia8mc
+
+    # A hand-written batch: pi+, nu_e, neutralino, photon, dark-matter fermion (52), a decayed Z (status < 0).
+    ids, statuses = [211, 12, 1000022, 22, -52, 23], [1, 1, 1, 1, 1, -62]
+    batch = ak.Array({"prt": [[{"id": i, "status": s} for i, s in zip(ids, statuses)]]})
+    kept = pythia.visible_final_state(batch, pythia8mc.Pythia("", False).particleData)
+    assert kept.id.tolist() == [[211, 22]]

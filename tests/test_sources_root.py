@@ -145,3 +145,71 @@ def test_not_a_root_file(tmp_path):
 def test_more_shards_than_entries(ttree_file):
     path, _ = ttree_file
     assert "shard 0 of 6" in one_line_error(lambda: read_shard(sample(path), "sig", 0, 6))
+
+
+def delphes_like(tmp_path, seed=4):
+    """A tree of three Delphes-style collections, as uproot writes records (EFlowTrack_PT, ...), plus
+    a generator-level Particle collection with Status and PID."""
+    rng = np.random.default_rng(seed)
+
+    def collection(counts, pt_name, extra=()):
+        n = sum(counts)
+        fields = {pt_name: rng.uniform(1, 300, n), "Eta": rng.uniform(-2, 2, n), "Phi": rng.uniform(-3, 3, n)}
+        fields |= {name: values for name, values in extra}
+        return ak.zip({name: ak.unflatten(values, counts) for name, values in fields.items()})
+
+    data = {
+        "EFlowTrack": collection([2, 1, 3], "PT"),
+        "EFlowPhoton": collection([1, 0, 2], "ET"),
+        "EFlowNeutralHadron": collection([0, 2, 1], "ET"),
+        # Per event: a beam proton (status 4), a pi+ (1), a neutrino (1), a neutralino (1), a decayed Z (2).
+        "Particle": collection(
+            [5, 5, 5],
+            "PT",
+            [("Status", np.tile([4, 1, 1, 1, 2], 3)), ("PID", np.tile([2212, 211, 12, 1000022, 23], 3))],
+        ),
+    }
+    path = str(tmp_path / "delphes.root")
+    with uproot.recreate(path) as f:
+        f.mktree("Delphes", {name: values.type for name, values in data.items()})
+        f["Delphes"].extend(data)
+    return path, data
+
+
+def test_collections_are_concatenated_per_event(tmp_path):
+    path, data = delphes_like(tmp_path)
+    eflow = [
+        {"pt": f"{name}_{pt}", "eta": f"{name}_Eta", "phi": f"{name}_Phi"}
+        for name, pt in (("EFlowTrack", "PT"), ("EFlowPhoton", "ET"), ("EFlowNeutralHadron", "ET"))
+    ]
+    events = read_shard(sample(path, tree="Delphes", collections=eflow), "rnd", 1, 2)
+    assert events.event.tolist() == [1, 2]
+    for i, particles in zip((1, 2), events.particles):
+        expected = np.concatenate(
+            [data["EFlowTrack"].PT[i], data["EFlowPhoton"].ET[i], data["EFlowNeutralHadron"].ET[i]]
+        )
+        np.testing.assert_array_equal(particles.pt, expected)
+    assert ak.all(events.particles.mass == 0)
+
+
+def test_generator_collection_keeps_visible_final_state(tmp_path):
+    path, data = delphes_like(tmp_path)
+    particle = {"pt": "Particle_PT", "eta": "Particle_Eta", "phi": "Particle_Phi", "status": "Particle_Status"}
+    particle |= {"pid": "Particle_PID"}
+    events = read_shard(sample(path, tree="Delphes", collections=[particle]), "gen", 0, 1)
+    # Only the pi+: the neutrino and the neutralino are invisible, the proton and the Z not final.
+    assert events.particles.pt.tolist() == [[pt] for pt in data["Particle"].PT[:, 1].tolist()]
+    with_neutrinos = read_shard(sample(path, tree="Delphes", collections=[particle], invisible=[]), "gen", 0, 1)
+    assert ak.num(with_neutrinos.particles).tolist() == [3, 3, 3]
+    beams = read_shard(sample(path, tree="Delphes", collections=[particle | {"keep_status": [4]}]), "gen", 0, 1)
+    assert beams.particles.pt.tolist() == [[pt] for pt in data["Particle"].PT[:, 0].tolist()]
+
+
+def test_missing_branch_of_a_collection_is_named(tmp_path):
+    path, _ = delphes_like(tmp_path)
+    bad = [
+        {"pt": "EFlowTrack_PT", "eta": "EFlowTrack_Eta", "phi": "EFlowTrack_Phi"},
+        {"pt": "Photon_ET", "eta": "x", "phi": "y"},
+    ]
+    message = one_line_error(lambda: read_shard(sample(path, tree="Delphes", collections=bad), "rnd", 0, 1))
+    assert "'Photon_ET'" in message and "samples.rnd.collections[1]" in message

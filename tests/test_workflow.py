@@ -183,3 +183,14 @@ def test_config_mistakes_stop_the_run_before_any_job(tmp_path):
     output = (result.stdout + result.stderr).splitlines()
     assert "threads: 'two' is not of type 'integer' (config.schema.yaml)" in output
     assert len(output) < 8  # the cause, not a schema dump
+
+
+def test_lhco_files_are_read_in_place_and_r_reruns_only_cluster_and_features(tmp_path):
+    path = write_lhco(tmp_path / "rnd.h5", random_lhco_rows(30, seed=3)[0])
+    config = {"samples": {"rnd": {"source": "lhco", "path": path, "shards": 2}}, "train_on": ["rnd"]}
+    result = snakemake(tmp_path, config, "results/features/rnd.parquet")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (tmp_path / "results/events").exists()  # no copy of the file's particles
+    for clustering in ({"R": 0.8}, {"R0": 0.8}):
+        rerun = snakemake(tmp_path, config | {"clustering": clustering}, "results/features/rnd.parquet", "--dry-run")
+        assert sorted(job.split("[")[0] for job in planned_jobs(rerun)) == ["cluster", "cluster", "features"]

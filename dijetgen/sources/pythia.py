@@ -1,7 +1,5 @@
 """Pythia 8 generation of QCD dijets and of the LHCO signal W' -> X Y -> (qq)(qq), through the batch interface."""
 
-import functools
-import operator
 from collections.abc import Iterator
 
 import awkward as ak
@@ -11,7 +9,6 @@ from dijetgen.errors import InputError
 from dijetgen.events import cartesian_to_collider, make_events
 from dijetgen.sources.sharding import chunk_ranges, shard_range
 
-INVISIBLE = (12, 14, 16)  # neutrinos leave no trace in the detector-level jets
 MAX_PYTHIA_SEED = 900_000_000
 
 
@@ -79,10 +76,15 @@ def make_pythia(settings: list[str], seed: int, where: str):
     return pythia
 
 
-def visible_final_state(batch: ak.Array) -> ak.Array:
+def visible_final_state(batch: ak.Array, particle_data) -> ak.Array:
+    """Final-state particles that Pythia's own particle data call visible: no neutrinos, no neutralinos,
+    gravitinos, dark-matter or hidden-valley states (`ParticleData::isVisible`)."""
     prt = batch.prt
-    invisible = functools.reduce(operator.or_, (abs(prt.id) == pid for pid in INVISIBLE))
-    return prt[(prt.status > 0) & ~invisible]
+    final = prt[prt.status > 0]
+    ids = np.abs(ak.to_numpy(ak.flatten(final.id)))
+    species = np.unique(ids)
+    invisible = species[[not particle_data.isVisible(int(pid)) for pid in species]]
+    return final[ak.unflatten(~np.isin(ids, invisible), ak.num(final))]
 
 
 def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[ak.Array]:
@@ -90,7 +92,7 @@ def iter_shard(sample: dict, name: str, shard: int, n_shards: int) -> Iterator[a
     pythia = make_pythia(process_settings(sample), shard_seed(sample["seed"], shard), f"samples.{name}")
     for first, last in chunk_ranges(start, stop):
         # errorMode "skip" regenerates failed events, so every chunk has exactly last - first events.
-        prt = visible_final_state(pythia.nextBatch(last - first, "skip"))
+        prt = visible_final_state(pythia.nextBatch(last - first, "skip"), pythia.particleData)
         pt, eta, phi, _ = cartesian_to_collider(prt.p.px, prt.p.py, prt.p.pz, prt.p.e)
         yield make_events(
             pt, eta, phi, prt.m, event=np.arange(first, last), label=np.full(last - first, sample["label"])
