@@ -21,7 +21,15 @@ COMMON_DEFAULTS = {
 }
 KIND_DEFAULTS = {
     "ae": {"latent_dim": 6, "gmm_components": 20},
-    "vae": {"latent_dim": 6, "beta": 1.0, "kl_warmup_epochs": 10, "score_with_kl": False, "free_bits": 0.0},
+    "vae": {
+        "latent_dim": 6,
+        "beta": 1.0,
+        "kl_warmup_epochs": 10,
+        "score_with_kl": False,
+        "free_bits": 0.0,
+        "latent_sampling": "prior",
+        "gmm_components": 20,
+    },
     "gan": {
         "lr": 2e-4,
         "patience": 50,

@@ -154,3 +154,18 @@ def test_wgan_gp_trains(tmp_path):
     history = gan.fit(toy_dijet_table(600, 0), toy_dijet_table(200, 1), tmp_path, device="cpu")
     assert {"wasserstein", "gp", "val_w1"} <= set(history.columns)
     assert np.isfinite(gan.score(toy_dijet_table(10, 2))).all()
+
+
+def test_vae_can_sample_its_latent_from_a_mixture_fitted_to_the_training_codes(tmp_path):
+    hparams = {"epochs": 4, "batch_size": 128, "lr": 2e-3, "latent_sampling": "mixture"} | TINY["vae"]
+    model = build_model("vae", FEATURES, hparams | {"gmm_components": 2}, seed=1)
+    model.fit(toy_dijet_table(2000, 0), toy_dijet_table(500, 1), tmp_path / "run", device="cpu")
+    prior = model.nets["prior"]
+    codes = model.encode(toy_dijet_table(2000, 0))
+    # The mixture follows the aggregate posterior: its mean is the training codes' mean, not the prior's 0.
+    mixture_mean = (prior.weights[:, None] * prior.means).sum(dim=0).numpy()
+    np.testing.assert_allclose(mixture_mean, codes.mean(axis=0), atol=0.1)
+    model.save(tmp_path / "model.pt")
+    assert load_model(tmp_path / "model.pt").sample(200, seed=3).equals(model.sample(200, seed=3))
+    with pytest.raises(InputError, match="latent_sampling: 'posterior' is not one of"):
+        build_model("vae", FEATURES, {"latent_sampling": "posterior"}, seed=1)

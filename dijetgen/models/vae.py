@@ -4,7 +4,9 @@ The encoder gives (mu, log sigma^2) of q(z|x); z = mu + sigma * eps keeps the dr
 loss = recon + beta * KL(q(z|x) || N(0, 1)). recon is the Gaussian negative log-likelihood of x around the
 decoder output with a learned width per feature (a "calibrated decoder", Rybkin et al. 2021): with a fixed
 width the KL term wins, the latent code collapses to the prior, and samples crowd at the mean (beta = 4
-collapsed completely on Pythia QCD). Samples are decoder(z) + width * noise for z ~ N(0, 1).
+collapsed completely on Pythia QCD). Samples are decoder(z) + width * noise for z ~ N(0, 1), or, with
+`latent_sampling: mixture`, for z from a Gaussian mixture fitted after training to one draw of q(z|x) per
+training event (the aggregate posterior, which the prior matches only roughly); the decoder's noise stays.
 
 With kl_warmup_epochs = k the KL weight grows linearly from 0 over the first k epochs, so the decoder learns
 to use z before the prior pulls the codes together; validation always uses the full beta, and warm-up
@@ -23,7 +25,11 @@ import math
 import torch
 from torch import nn
 
+from dijetgen.errors import InputError
 from dijetgen.models.base import LatentModel, mlp
+from dijetgen.models.mixture import GaussianMixturePrior
+
+LATENT_SAMPLING = ("prior", "mixture")
 
 
 class VariationalAutoEncoder(LatentModel):
@@ -34,11 +40,17 @@ class VariationalAutoEncoder(LatentModel):
         self.warmup_epochs = self.hparams["kl_warmup_epochs"]
         width = nn.Module()
         width.log_sigma = nn.Parameter(torch.zeros(n_features))
-        return {
+        nets = {
             "encoder": mlp(n_features + self.n_condition, hidden, 2 * latent),
             "decoder": mlp(latent + self.n_condition, hidden[::-1], n_features),
             "width": width,
         }
+        if self.hparams["latent_sampling"] not in LATENT_SAMPLING:
+            raise InputError(f"latent_sampling: {self.hparams['latent_sampling']!r} is not one of {LATENT_SAMPLING}")
+        if self.hparams["latent_sampling"] == "mixture":
+            components = self.hparams["gmm_components"]
+            nets["prior"] = GaussianMixturePrior(components, latent + self.n_condition, self.n_condition)
+        return nets
 
     def mean_code(self, x):
         return self.nets["encoder"](x).chunk(2, dim=1)[0]
@@ -74,8 +86,17 @@ class VariationalAutoEncoder(LatentModel):
         loss = recon + self.hparams["beta"] * self._charged(kl_per_dim).item()
         return {"val_loss": loss, "val_recon": recon, "val_kl": kl_per_dim.sum().item()}
 
+    def after_fit(self, x_train):
+        if "prior" in self.nets:
+            mu, log_var = self.nets["encoder"](x_train).chunk(2, dim=1)
+            draws = mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
+            self.nets["prior"].fit(torch.cat([draws, self.split(x_train)[1]], dim=1), self.seed)
+
     def generate(self, condition, generator):
-        z = torch.randn(len(condition), self.hparams["latent_dim"], generator=generator).to(self.device)
+        if "prior" in self.nets:
+            z = self.nets["prior"].sample(condition, generator)
+        else:
+            z = torch.randn(len(condition), self.hparams["latent_dim"], generator=generator).to(self.device)
         x = self.decoder(z, condition)
         return x + self.nets["width"].log_sigma.exp() * torch.randn(x.shape, generator=generator).to(self.device)
 
