@@ -1,6 +1,7 @@
 from dijetgen.anomaly import BASELINE, scored_models, signal_sample
 
-SIGNAL = signal_sample(config)
+# Anomaly detection scores the test split with the models, so without models there is nothing to score.
+SIGNAL = signal_sample(config) if config["models"] else None
 ANOMALY_MODELS = scored_models(config) if SIGNAL is not None else []
 if SIGNAL is None and config["models"] and workflow.is_main_process:
     logger.warning(

@@ -107,7 +107,7 @@ def snakemake_command(workdir: Path, config: dict, *args: str) -> list[str]:
 
 
 def snakemake(workdir: Path, config: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(snakemake_command(workdir, config, *args), capture_output=True, text=True, timeout=600)
+    return subprocess.run(snakemake_command(workdir, config, *args), capture_output=True, text=True, timeout=1200)
 
 
 @pytest.fixture(scope="session")

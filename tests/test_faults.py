@@ -27,7 +27,7 @@ def kill_when(workdir, config, pattern: str, timeout: float = 180.0) -> None:
 @pytest.mark.parametrize(("stage", "models"), [("ingest/*/*", []), ("cluster/*/*", []), ("train/*", ["gan", "flow"])])
 def test_killed_run_resumes_to_identical_results(tmp_path, tiny_run, stage, models):
     # A subset of TINY's models: each one's results depend only on its own entry, so they must equal TINY's.
-    config = TINY | {"models": {name: TINY["models"][name] for name in models}}
+    config = TINY | {"models": {name: TINY["models"][name] for name in models}, "beta_scan": None}
     outputs = [f"results/features/{sample}.parquet" for sample in TINY["samples"]]
     outputs += [f"results/samples/{model}.parquet" for model in models]
     kill_when(tmp_path, config, f"results/logs/{stage}.log")

@@ -26,7 +26,7 @@ from dijetgen.provenance import PACKAGES, git_state, provenance, stage_times
 
 # The smallest config that still has every kind of paper file: one model with latent figures, a signal for
 # the anomaly figures and tables, one shard per sample.
-SMALL = TINY | {"shards": 1, "models": {"ae": TINY["models"]["ae"]}}
+SMALL = TINY | {"shards": 1, "models": {"ae": TINY["models"]["ae"]}, "beta_scan": None}
 
 
 def test_figure_names_say_stage_model_and_what_is_shown():
