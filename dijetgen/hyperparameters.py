@@ -20,7 +20,7 @@ COMMON_DEFAULTS = {
     "cuda": {},
 }
 KIND_DEFAULTS = {
-    "ae": {"latent_dim": 6, "gmm_components": 20},
+    "ae": {"latent_dim": 6, "gmm_components": 20, "residual_noise": True},
     "vae": {
         "latent_dim": 6,
         "beta": 1.0,
@@ -39,9 +39,17 @@ KIND_DEFAULTS = {
         "n_critic": 1,
         "gp_weight": 10.0,
         "label_smoothing": 0.0,
+        "ema_decay": 0.0,
     },
     "flow": {"flow": "nsf", "transforms": 4, "bins": 8},
-    "cfm": {"hidden": [128, 128, 128], "solver": "dopri5", "atol": 1e-5, "rtol": 1e-5, "steps": 50},
+    "cfm": {
+        "hidden": [128, 128, 128],
+        "solver": "dopri5",
+        "atol": 1e-5,
+        "rtol": 1e-5,
+        "steps": 50,
+        "ema_decay": 0.0,
+    },
 }
 
 

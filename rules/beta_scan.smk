@@ -88,6 +88,8 @@ rule beta_scan_summary:
         table=for_report(f"{SCAN}/summary.csv", "beta_scan_summary", "Summary", table="beta scan"),
         figure=for_report(f"{SCAN}/beta_scan.png", "beta_scan", "Summary", figure="beta scan"),
         figure_pdf=f"{SCAN}/beta_scan.pdf",
+    params:
+        process=lambda wildcards: TRAINING_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         "results/logs/beta_scan/summary.log",
     benchmark:

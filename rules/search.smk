@@ -8,6 +8,7 @@ SEARCH = config.get("search")
 SEARCH_INJECT = sorted(SEARCH["inject"]) if SEARCH else []  # the summary's sculpting check uses the last
 SEARCH_BASELINES = ([BASELINE_NAME] + scored_models(config)) if SEARCH else []
 SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key != "inject"} if SEARCH else {}
+SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]]) if SEARCH else ""
 
 
 wildcard_constraints:
@@ -160,6 +161,7 @@ rule search_summary:
         min_background_events=SEARCH["min_background_events"] if SEARCH else None,
         signal_region=SEARCH["signal_region"] if SEARCH else None,
         condition=SEARCH["condition"] if SEARCH else None,
+        process=lambda wildcards: SEARCH_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
         "results/logs/search/summary.log",
     benchmark:

@@ -17,7 +17,7 @@ def summarise_scan(snakemake):
     table = beta_scan_table(reports)
     print(table.to_string(index=False))
     write_atomic(lambda tmp: table.to_csv(tmp, index=False), snakemake.output.table)
-    save_figure(plot_beta_scan(table), snakemake.output.figure, snakemake.output.figure_pdf)
+    save_figure(plot_beta_scan(table, snakemake.params.process), snakemake.output.figure, snakemake.output.figure_pdf)
 
 
 run(snakemake, summarise_scan)  # noqa: F821 (injected by Snakemake)

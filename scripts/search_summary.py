@@ -39,15 +39,15 @@ def summarise(snakemake):
                 template_scores = method_scores
             rows.append(row | {"signal_region_s_over_b": signal_over_background(events)})
         aucs = {row["method"]: row["auc"] for row in rows[-len(params.methods) :]}
-        save_figure(plot_rejection(curves, aucs), *figure_paths(output, f"roc_inject{inject}"))
-        save_figure(plot_sic(curves), *figure_paths(output, f"sic_inject{inject}"))
+        save_figure(plot_rejection(curves, aucs, params.process), *figure_paths(output, f"roc_inject{inject}"))
+        save_figure(plot_sic(curves, params.process), *figure_paths(output, f"sic_inject{inject}"))
     columns = ["inject", "method", "auc", "max_sic", "data_vs_template_auc", "data_vs_template_auc_error"]
     table = pd.DataFrame(rows).reindex(
         columns=columns + ["signal_region_s_over_b", "eps_s_at_max_sic", "eps_b_at_max_sic"]
     )
     print(table.to_string(index=False))
     write_atomic(lambda tmp: table.to_csv(tmp, index=False), output.table)
-    save_figure(plot_max_sic(table), *figure_paths(output, "max_sic"))
+    save_figure(plot_max_sic(table, params.process), *figure_paths(output, "max_sic"))
     # Sculpting, at the largest injection (the last one read): background data of both regions.
     background = ((events["role"] == DATA) & (events["label"] == 0)).to_numpy()
     reference = template_scores[background & (events["region"] == SIGNAL_REGION).to_numpy()]
@@ -57,6 +57,7 @@ def summarise(snakemake):
         reference,
         params.signal_region,
         40,
+        params.process,
     )
     save_figure(figure, *figure_paths(output, "sculpting"))
 

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 from scipy.stats import norm
 
 from dijetgen.checkpoints import CheckpointError
@@ -169,3 +170,44 @@ def test_vae_can_sample_its_latent_from_a_mixture_fitted_to_the_training_codes(t
     assert load_model(tmp_path / "model.pt").sample(200, seed=3).equals(model.sample(200, seed=3))
     with pytest.raises(InputError, match="latent_sampling: 'posterior' is not one of"):
         build_model("vae", FEATURES, {"latent_sampling": "posterior"}, seed=1)
+
+
+def test_ae_samples_carry_the_width_of_its_training_residuals(tmp_path):
+    hparams = {"epochs": 4, "batch_size": 128, "lr": 2e-3} | TINY["ae"]
+    train = toy_dijet_table(2000, 0)
+    noisy = build_model("ae", FEATURES, hparams, seed=1)
+    noisy.fit(train, toy_dijet_table(500, 1), tmp_path / "noisy", device="cpu")
+    x = noisy._standardise(train)
+    residuals = (noisy.decoder(noisy.mean_code(x), x[:, :0]) - x).detach()
+    np.testing.assert_allclose(noisy.nets["residual"].std.numpy(), residuals.std(dim=0).numpy(), rtol=1e-5)
+    plain = build_model("ae", FEATURES, hparams | {"residual_noise": False}, seed=1)
+    plain.fit(train, toy_dijet_table(500, 1), tmp_path / "plain", device="cpu")
+    assert (plain.nets["residual"].std == 0).all()
+    # Same weights and latent draws: the noise is all that differs, and it spreads each feature.
+    difference = noisy.sample(2000, seed=3) - plain.sample(2000, seed=3)
+    assert (difference.std() > 0).all()
+    noisy.save(tmp_path / "model.pt")
+    assert load_model(tmp_path / "model.pt").sample(200, seed=3).equals(noisy.sample(200, seed=3))
+
+
+@pytest.mark.parametrize(("kind", "net"), [("gan", "generator"), ("cfm", "field")])
+def test_moving_average_of_the_weights_samples_and_survives_a_round_trip(kind, net, tmp_path):
+    hparams = {"epochs": 3, "batch_size": 100, "lr": 2e-3, "ema_decay": 0.9} | TINY[kind]
+    model = build_model(kind, FEATURES, hparams, seed=1)
+    history = model.fit(toy_dijet_table(1000, 0), toy_dijet_table(300, 1), tmp_path / "run", device="cpu")
+    average = model.nets[f"{net}_ema"]
+    # 10 steps per epoch, each followed by an update; the average comes back with the best epoch's weights.
+    assert int(average.n_averaged) == 10 * (int(history["val_loss"].idxmin()) + 1)
+    last, averaged = model.nets[net].state_dict(), average.module.state_dict()
+    assert any(not torch.equal(last[name], averaged[name]) for name in last)
+    trained = {
+        id(p) for optimizer in model.optimizers.values() for group in optimizer.param_groups for p in group["params"]
+    }
+    assert trained.isdisjoint(id(p) for p in average.parameters())
+    model.save(tmp_path / "model.pt")
+    samples = model.sample(200, seed=3)
+    assert load_model(tmp_path / "model.pt").sample(200, seed=3).equals(samples)
+    del model.nets[f"{net}_ema"]  # without the average, the last step's weights sample: other events
+    assert not model.sample(200, seed=3).equals(samples)
+    with pytest.raises(InputError, match="ema_decay: 1.5 must be in"):
+        build_model(kind, FEATURES, {"ema_decay": 1.5}, seed=1)

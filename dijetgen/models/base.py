@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from dijetgen import training
 from dijetgen.checkpoints import CheckpointError, first_sentence, save_checkpoint
@@ -36,6 +37,15 @@ def mlp(n_in: int, hidden: list[int], n_out: int, activation=nn.SiLU) -> nn.Sequ
         layers += [nn.Linear(n_in, width), activation()]
         n_in = width
     return nn.Sequential(*layers, nn.Linear(n_in, n_out))
+
+
+def moving_average(net: nn.Module, decay: float) -> AveragedModel:
+    """A copy of `net` whose weights follow net's as an exponential moving average (`update_parameters`
+    after each optimiser step). Samples from averaged weights are usually better than from the last step's,
+    which keep moving around the optimum (GANs: Yazıcı et al. 2019; flow matching and diffusion alike)."""
+    if not 0.0 < decay < 1.0:
+        raise InputError(f"ema_decay: {decay} must be in [0, 1)")
+    return AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(decay))
 
 
 def condition_problem(condition: list[str], features: list[str]) -> str | None:

@@ -13,6 +13,10 @@ The divergence is the exact trace of the Jacobian, one backward pass per feature
 
 A conditional model feeds the standardised condition to v as extra inputs, and so learns p(x | c). The
 validation loss uses one fixed draw of (x0, t) for the whole run, so its changes come from the weights.
+
+With ema_decay = d > 0, an exponential moving average of the field's weights, updated after every step,
+does the sampling, the scoring and the validation loss (as in diffusion and flow-matching practice): the
+regression target x1 - x0 is very noisy, so the last step's weights jitter around the best field.
 """
 
 import math
@@ -22,7 +26,7 @@ from torch import nn
 from torchdiffeq import odeint
 
 from dijetgen.errors import InputError
-from dijetgen.models.base import GenerativeModel, mlp
+from dijetgen.models.base import GenerativeModel, mlp, moving_average
 
 ADAPTIVE_SOLVERS = ("dopri5", "dopri8", "bosh3", "fehlberg2", "adaptive_heun")
 FIXED_SOLVERS = ("euler", "midpoint", "rk4")
@@ -47,25 +51,38 @@ class FlowMatching(GenerativeModel):
         if self.hparams["solver"] not in ADAPTIVE_SOLVERS + FIXED_SOLVERS:
             solvers = ", ".join(ADAPTIVE_SOLVERS + FIXED_SOLVERS)
             raise InputError(f"solver: {self.hparams['solver']!r} is not one of {solvers}")
-        return {"field": VectorField(n_features, self.n_condition, self.hparams["hidden"])}
+        nets = {"field": VectorField(n_features, self.n_condition, self.hparams["hidden"])}
+        if self.hparams["ema_decay"]:
+            nets["field_ema"] = moving_average(nets["field"], self.hparams["ema_decay"])
+        return nets
 
-    def _loss(self, batch, x0, t):
+    def build_optimizers(self, lr):
+        return {"adam": torch.optim.Adam(self.nets["field"].parameters(), lr=lr)}
+
+    @property
+    def _final_field(self) -> nn.Module:
+        """The field that samples and scores: the moving average of the weights if there is one."""
+        return self.nets.get("field_ema", self.nets["field"])
+
+    def _loss(self, field, batch, x0, t):
         x1, c = self.split(batch)
         xt = (1 - t) * x0 + t * x1
-        return (self.nets["field"](t, xt, c) - (x1 - x0)).pow(2).mean()
+        return (field(t, xt, c) - (x1 - x0)).pow(2).mean()
 
     def train_step(self, batch, epoch):
         n = len(batch)
         x0 = torch.randn(n, len(self.features), device=batch.device)
-        loss = self._loss(batch, x0, torch.rand(n, 1, device=batch.device))
+        loss = self._loss(self.nets["field"], batch, x0, torch.rand(n, 1, device=batch.device))
         self.descend(loss, self.optimizers["adam"])
+        if "field_ema" in self.nets:
+            self.nets["field_ema"].update_parameters(self.nets["field"])
         return {"fm": loss.detach()}
 
     def validation_losses(self, x, epoch):
         generator = torch.Generator().manual_seed(self.seed)
         x0 = torch.randn(len(x), len(self.features), generator=generator).to(x.device)
         t = torch.rand(len(x), 1, generator=generator).to(x.device)
-        return {"val_loss": self._loss(x, x0, t).item()}
+        return {"val_loss": self._loss(self._final_field, x, x0, t).item()}
 
     def _solve(self, dynamics, state, start: float, end: float):
         """The state at time `end` of the ODE d(state)/dt = dynamics(t, state) started at time `start`."""
@@ -80,11 +97,12 @@ class FlowMatching(GenerativeModel):
 
     def generate(self, condition, generator):
         x0 = torch.randn(len(condition), len(self.features), generator=generator).to(self.device)
-        return self._solve(lambda t, x: self.nets["field"](t, x, condition), x0, 0.0, 1.0)
+        field = self._final_field
+        return self._solve(lambda t, x: field(t, x, condition), x0, 0.0, 1.0)
 
     def score_standardised(self, batch):
         x1, c = self.split(batch)
-        field = self.nets["field"]
+        field = self._final_field
 
         def dynamics(t, state):
             with torch.enable_grad():

@@ -14,6 +14,10 @@ many samples from a fixed noise batch. score = -D's logit (critic value for WGAN
 training-like events high, so unusual events score high.
 
 A conditional GAN gives the condition to both: G(z, c) and D(x, c); fakes are made at the batch's own c.
+
+With ema_decay = d > 0, samples (and so the validation loss) come from an exponential moving average of G's
+weights, updated after every generator step: the adversarial game keeps G's weights circling around a good
+solution, and their average sits nearer it.
 """
 
 import torch
@@ -21,7 +25,7 @@ from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 
 from dijetgen.errors import InputError
-from dijetgen.models.base import GenerativeModel, mlp
+from dijetgen.models.base import GenerativeModel, mlp, moving_average
 
 LOSSES = ("nonsaturating", "wgan-gp")
 
@@ -45,14 +49,20 @@ class GAN(GenerativeModel):
             raise InputError(f"loss: {self.hparams['loss']!r} is not one of {', '.join(LOSSES)}")
         hidden = self.hparams["hidden"]
         self._counted_epoch, self._critic_steps = None, 0
-        return {
+        nets = {
             "generator": mlp(self.hparams["latent_dim"] + self.n_condition, hidden, n_features, leaky_relu),
             "discriminator": mlp(n_features + self.n_condition, hidden, 1, leaky_relu),
         }
+        if self.hparams["ema_decay"]:
+            nets["generator_ema"] = moving_average(nets["generator"], self.hparams["ema_decay"])
+        return nets
 
     def build_optimizers(self, lr):
         betas = tuple(self.hparams["betas"])
-        return {name: torch.optim.Adam(self.nets[name].parameters(), lr=lr, betas=betas) for name in self.nets}
+        return {
+            name: torch.optim.Adam(self.nets[name].parameters(), lr=lr, betas=betas)
+            for name in ("generator", "discriminator")
+        }
 
     def _noise(self, n, generator=None):
         """Training noise comes from the device's seeded stream; a CPU generator makes reproducible draws."""
@@ -60,10 +70,12 @@ class GAN(GenerativeModel):
             return torch.randn(n, self.hparams["latent_dim"], device=self.device)
         return torch.randn(n, self.hparams["latent_dim"], generator=generator).to(self.device)
 
-    def _fake(self, c, generator=None):
-        """G's events (with their condition appended, as D sees them) at the standardised conditions c."""
+    def _fake(self, c, generator=None, averaged=False):
+        """G's events (with their condition appended, as D sees them) at the standardised conditions c;
+        `averaged` takes them from the moving average of G's weights, when there is one."""
         noise = self._noise(len(c), generator)
-        return torch.cat([self.nets["generator"](torch.cat([noise, c], dim=1)), c], dim=1)
+        net = self.nets["generator_ema" if averaged and "generator_ema" in self.nets else "generator"]
+        return torch.cat([net(torch.cat([noise, c], dim=1)), c], dim=1)
 
     def _critic_loss(self, real, fake):
         """real and fake are [x | c] batches with the same c; the gradient penalty is on the x columns."""
@@ -97,6 +109,8 @@ class GAN(GenerativeModel):
         if self._critic_steps % self.hparams["n_critic"] == 0:
             loss_g = self._generator_loss(self._fake(c))
             self.descend(loss_g, self.optimizers["generator"])
+            if "generator_ema" in self.nets:
+                self.nets["generator_ema"].update_parameters(self.nets["generator"])
         else:  # no generator step on this batch: report its loss on this batch's fakes
             with torch.no_grad():
                 loss_g = self._generator_loss(fake)
@@ -109,7 +123,7 @@ class GAN(GenerativeModel):
         return {"val_loss": w1 + corr, "val_w1": w1, "val_corr": corr}
 
     def generate(self, condition, generator):
-        return self.split(self._fake(condition, generator))[0]
+        return self.split(self._fake(condition, generator, averaged=True))[0]
 
     def score_standardised(self, x):
         return -self.nets["discriminator"](x).squeeze(1)

@@ -5,6 +5,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullLocator
 
+from dijetgen.plots.style import PALETTE, REFERENCE_STYLE, UNITY_STYLE, add_process_label, figure_size
+
+KL_COLOR, UNITS_COLOR = PALETTE[0], PALETTE[1]
+
 
 def beta_scan_table(reports: dict) -> pd.DataFrame:
     """One row per β from {beta: metrics.json contents}: AUC (error, floor), FPD, active units, KL per dimension."""
@@ -28,28 +32,29 @@ def beta_scan_table(reports: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def plot_beta_scan(table: pd.DataFrame):
+def plot_beta_scan(table: pd.DataFrame, process: str = ""):
     """Top: classifier AUC with errors and its floor. Bottom: KL of each latent dimension and active units."""
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 10), sharex=True, layout="constrained")
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=figure_size(rows=2), sharex=True, layout="constrained")
     beta = table["beta"]
-    top.errorbar(beta, table["classifier_auc"], yerr=table["classifier_auc_error"], fmt="o-", capsize=3, label="VAE")
-    top.plot(beta, table["classifier_auc_floor"], "k--", label="floor (train vs test)")
-    top.axhline(0.5, color="grey", linewidth=0.8)
-    top.set_ylabel("classifier AUC")
+    top.errorbar(beta, table["classifier_auc"], yerr=table["classifier_auc_error"], fmt="o-", label="VAE")
+    top.plot(beta, table["classifier_auc_floor"], label="floor (train vs test)", **UNITY_STYLE)
+    top.axhline(0.5, **REFERENCE_STYLE)
+    top.set_ylabel("Classifier AUC")
     top.legend()
+    add_process_label(top, process)
     for b, dims in zip(beta, table["kl_dims"]):
         values = np.array(dims.split(), dtype=float)
-        bottom.plot(np.full(len(values), b), np.maximum(values, 1e-4), ".", color="tab:blue", alpha=0.5)
-    bottom.plot(beta, np.maximum(table["kl_per_dim"], 1e-4), "o-", color="tab:blue", label="KL per dimension")
+        bottom.plot(np.full(len(values), b), np.maximum(values, 1e-4), ".", color=KL_COLOR, alpha=0.5)
+    bottom.plot(beta, np.maximum(table["kl_per_dim"], 1e-4), "o-", color=KL_COLOR, label="KL per dimension")
     bottom.set_yscale("log")
-    bottom.set_ylabel("KL per latent dimension [nats]", color="tab:blue")
+    bottom.set_ylabel("KL per latent dimension [nats]", color=KL_COLOR)
     bottom.set_xlabel(r"$\beta$")
     bottom.set_xscale("log")
     bottom.xaxis.set_major_locator(FixedLocator(beta))
     bottom.xaxis.set_major_formatter(FormatStrFormatter("%g"))
     bottom.xaxis.set_minor_locator(NullLocator())
     units = bottom.twinx()
-    units.plot(beta, table["active_units"], "s--", color="tab:red", label="active units")
+    units.plot(beta, table["active_units"], "s--", color=UNITS_COLOR, label="active units")
     units.set_ylim(-0.3, table["latent_dim"].max() + 0.3)
-    units.set_ylabel(r"active units (Cov$_x$ E[z|x] > 0.01)", color="tab:red")
+    units.set_ylabel(r"Active units (Cov$_x$ E[z|x] > 0.01)", color=UNITS_COLOR)
     return fig
