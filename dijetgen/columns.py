@@ -23,3 +23,6 @@ MODEL_COLUMNS = FEATURE_COLUMNS[len(BOOKKEEPING_COLUMNS) :]
 # The resonant search's features, built from the table with the jets ordered by mass instead of pT
 # (CATHODE's): the lighter jet's mass, m_heavy - m_light, and the two jets' tau21 in that order.
 SEARCH_COLUMNS = ["mjlight", "deltamj", "tau21jlight", "tau21jheavy"]
+# The search's classifier methods, which name its score files and summary rows (model names may not).
+# template and idealized classify data against a background estimate, supervised signal against background.
+CLASSIFIER_METHODS = ("template", "idealized", "supervised")

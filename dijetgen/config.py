@@ -12,9 +12,9 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from dijetgen.columns import MODEL_COLUMNS, SEARCH_COLUMNS
+from dijetgen.columns import CLASSIFIER_METHODS, MODEL_COLUMNS, SEARCH_COLUMNS
 from dijetgen.errors import InputError
-from dijetgen.hyperparameters import resolve
+from dijetgen.hyperparameters import check_condition, resolve
 
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
 DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
@@ -118,6 +118,7 @@ def check_config(config: dict) -> None:
             resolve(hparams["kind"], hparams)
         except InputError as err:
             raise InputError(f"models.{name}.{err}") from None
+        check_condition(name, hparams, config["features"], MODEL_COLUMNS)
 
 
 def check_search(config: dict) -> None:
@@ -147,7 +148,7 @@ def check_search(config: dict) -> None:
     most = max(search["inject"])
     if signal.get("events", most) < most:
         raise InputError(f"search.inject: {most} signal events, but samples.{search['signal']} has {signal['events']}")
-    reserved = sorted(set(config["models"]) & {"template", "idealized", "supervised"})
+    reserved = sorted(set(config["models"]) & set(CLASSIFIER_METHODS))
     if reserved:
         raise InputError(f"models.{reserved[0]}: the name is reserved for a search method; rename the model")
     density = search["density"]

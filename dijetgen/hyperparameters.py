@@ -62,3 +62,20 @@ def resolve(kind: str, hparams: dict) -> dict:
     if unknown:
         raise InputError(f"{', '.join(unknown)}: not a hyperparameter of kind {kind} ({', '.join(known)})")
     return known | {key: value for key, value in hparams.items() if key != "kind"}
+
+
+def condition_problem(condition: list[str], features: list[str]) -> str | None:
+    """Why `condition` cannot go with `features` (a column that is both), or None."""
+    both = [name for name in condition if name in features]
+    return f"{', '.join(both)} also among the features; a column is one or the other" if both else None
+
+
+def check_condition(name: str, entry: dict, features: list[str], columns: list[str]) -> None:
+    """A model entry's `condition` must name table `columns` that are not among the `features`."""
+    condition = entry.get("condition", [])
+    unknown = [column for column in condition if column not in columns]
+    if unknown:
+        raise InputError(f"models.{name}.condition: {', '.join(unknown)} not a feature-table column")
+    problem = condition_problem(condition, features)
+    if problem:
+        raise InputError(f"models.{name}.condition: {problem}")

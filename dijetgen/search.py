@@ -149,10 +149,6 @@ def sample_template(model, events: pd.DataFrame, settings: dict, seed: int) -> p
     return template.assign(fold=assign_folds(template, settings["classifier"]["folds"], seed))
 
 
-REFERENCE_METHODS = ("template", "idealized")  # data against a background estimate
-CLASSIFIER_METHODS = (*REFERENCE_METHODS, "supervised")
-
-
 def classifier_inputs(method: str, events: pd.DataFrame, reference: pd.DataFrame | None, features: list[str]):
     """(x, y, folds) that the method's classifiers learn: SR data (1) against the reference (0) for
     template and idealized; SR background (0) against SR signal (1), data and spare, for supervised."""

@@ -2,7 +2,7 @@
 # a conditional density trained on the sidebands, its SR template, and k-fold classifiers, with the
 # idealized, supervised, mj1-cut and unsupervised references scored on the same events and folds.
 from dijetgen.anomaly import scored_models
-from dijetgen.search import CLASSIFIER_METHODS
+from dijetgen.columns import CLASSIFIER_METHODS
 
 SEARCH = config.get("search")
 SEARCH_INJECT = sorted(SEARCH["inject"]) if SEARCH else []  # the summary's sculpting check uses the last

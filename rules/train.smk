@@ -1,15 +1,4 @@
-from dijetgen.errors import InputError
-from dijetgen.features import FEATURE_COLUMNS
-from dijetgen.models import check_condition
-
 MODELS = list(config["models"])
-# Bookkeeping columns are no physics to condition on.
-CONDITION_COLUMNS = [name for name in FEATURE_COLUMNS if name not in ("event", "sample", "label")]
-try:
-    for name, entry in config["models"].items():
-        check_condition(name, entry, config["features"], CONDITION_COLUMNS)
-except InputError as err:
-    raise WorkflowError(str(err)) from None
 
 
 wildcard_constraints:

@@ -7,9 +7,10 @@ from conftest import ROOT, TINY, snakemake
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from dijetgen.columns import MODEL_COLUMNS
 from dijetgen.errors import InputError
-from dijetgen.features import FEATURE_COLUMNS
-from dijetgen.models import MODELS, build_model, check_condition, load_model
+from dijetgen.hyperparameters import check_condition
+from dijetgen.models import MODELS, build_model, load_model
 
 FEATURES = ["etaj1", "tau21j1"]
 CONDITIONAL = {
@@ -110,12 +111,11 @@ def test_condition_that_is_a_feature_or_absent_is_an_input_error(tmp_path):
 
 
 def test_config_condition_check_names_the_key():
-    columns = [name for name in FEATURE_COLUMNS if name not in ("event", "sample", "label")]
-    check_condition("flow", {"condition": ["mjj"]}, FEATURES, columns)
+    check_condition("flow", {"condition": ["mjj"]}, FEATURES, MODEL_COLUMNS)
     with pytest.raises(InputError, match=r"^models.flow.condition: mass not a feature-table column$"):
-        check_condition("flow", {"condition": ["mass"]}, FEATURES, columns)
+        check_condition("flow", {"condition": ["mass"]}, FEATURES, MODEL_COLUMNS)
     with pytest.raises(InputError, match=r"^models.flow.condition: etaj1 also among the features"):
-        check_condition("flow", {"condition": ["etaj1"]}, FEATURES, columns)
+        check_condition("flow", {"condition": ["etaj1"]}, FEATURES, MODEL_COLUMNS)
     schema = str(ROOT / "config.schema.yaml")
     base = {"samples": {"qcd": {"source": "pythia", "events": 10}}}
     with pytest.raises(WorkflowError, match="'mjj' is not of type 'array'"):

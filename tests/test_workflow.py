@@ -6,7 +6,7 @@ import sys
 
 import pandas as pd
 import yaml
-from conftest import ROOT, TINY, random_lhco_rows, snakemake, write_lhco
+from conftest import ROOT, TINY, random_lhco_rows, snakemake, snakemake_command, write_lhco
 
 from dijetgen.features import FEATURE_COLUMNS
 
@@ -194,3 +194,18 @@ def test_lhco_files_are_read_in_place_and_r_reruns_only_cluster_and_features(tmp
     for clustering in ({"R": 0.8}, {"R0": 0.8}):
         rerun = snakemake(tmp_path, config | {"clustering": clustering}, "results/features/rnd.parquet", "--dry-run")
         assert sorted(job.split("[")[0] for job in planned_jobs(rerun)) == ["cluster", "cluster", "features"]
+
+
+def test_planning_imports_no_heavy_library(tmp_path):
+    # Snakemake parses the workflow at every start, and on a cluster once more in every job: torch, sklearn,
+    # scipy.stats or fastjet at parse time cost 1-3 s each time (the rules import only light modules).
+    heavy = ("torch", "sklearn", "scipy.stats", "fastjet", "awkward", "matplotlib")
+    qcd_sr = {"source": "pythia", "process": "qcd", "events": 10, "mhat_window": [3000.0, 4000.0]}
+    config = TINY | {"samples": TINY["samples"] | {"qcd_sr": qcd_sr}, "search": {"inject": [0]}}
+    command = snakemake_command(tmp_path, config, "--dry-run")
+    program = (
+        "import sys\nfrom snakemake.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        f"print('LOADED', [name for name in {heavy!r} if name in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", program, *command[3:]], capture_output=True, text=True)
+    assert "LOADED []" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]

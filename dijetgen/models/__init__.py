@@ -14,7 +14,7 @@ events = model.sample(1000, seed=1, condition=test)   # test holds mjj; events h
 from dijetgen.checkpoints import CheckpointError, load_checkpoint
 from dijetgen.errors import InputError
 from dijetgen.models.ae import AutoEncoder
-from dijetgen.models.base import GenerativeModel, condition_problem
+from dijetgen.models.base import GenerativeModel
 from dijetgen.models.cfm import FlowMatching
 from dijetgen.models.flow import Flow
 from dijetgen.models.gan import GAN
@@ -23,17 +23,6 @@ from dijetgen.models.vae import VariationalAutoEncoder
 MODELS: dict[str, type[GenerativeModel]] = {
     cls.kind: cls for cls in (AutoEncoder, VariationalAutoEncoder, GAN, Flow, FlowMatching)
 }
-
-
-def check_condition(name: str, entry: dict, features: list[str], columns: list[str]) -> None:
-    """A model entry's `condition` must name table `columns` that are not among the `features`."""
-    condition = entry.get("condition", [])
-    unknown = [column for column in condition if column not in columns]
-    if unknown:
-        raise InputError(f"models.{name}.condition: {', '.join(unknown)} not a feature-table column")
-    problem = condition_problem(condition, features)
-    if problem:
-        raise InputError(f"models.{name}.condition: {problem}")
 
 
 def build_model(kind: str, features: list[str], hparams: dict, seed: int) -> GenerativeModel:

@@ -25,7 +25,7 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from dijetgen import training
 from dijetgen.checkpoints import CheckpointError, first_sentence, save_checkpoint
 from dijetgen.errors import InputError
-from dijetgen.hyperparameters import resolve
+from dijetgen.hyperparameters import condition_problem, resolve
 from dijetgen.preprocessing import FeatureTransform
 
 CHUNK = 65536  # rows per forward pass when sampling or scoring, to bound memory
@@ -46,12 +46,6 @@ def moving_average(net: nn.Module, decay: float) -> AveragedModel:
     if not 0.0 < decay < 1.0:
         raise InputError(f"ema_decay: {decay} must be in [0, 1)")
     return AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(decay))
-
-
-def condition_problem(condition: list[str], features: list[str]) -> str | None:
-    """Why `condition` cannot go with `features` (a column that is both), or None."""
-    both = [name for name in condition if name in features]
-    return f"{', '.join(both)} also among the features; a column is one or the other" if both else None
 
 
 class GenerativeModel:
