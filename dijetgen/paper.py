@@ -97,7 +97,11 @@ def missing(value) -> bool:
 
 
 def number(value, digits: int = 3) -> str:
-    """A table cell: an integer as it is, a float to `digits` significant digits, times 10^n when tiny or huge."""
+    """A table cell: an integer as it is, a float to `digits` significant digits, times 10^n when tiny or huge.
+
+    Trailing zeros stay (1.00, 11.0), so a column reads with one precision; from 10^(digits-1) up a float is
+    rounded to a whole number (3500, not Python's 3.5e+03).
+    """
     if missing(value):
         return MISSING
     if isinstance(value, int | np.integer):
@@ -105,7 +109,10 @@ def number(value, digits: int = 3) -> str:
     if value != 0 and not 1e-3 <= abs(value) < 1e5:
         exponent = math.floor(math.log10(abs(value)))
         return f"${value / 10**exponent:.{digits - 1}f} \\times 10^{{{exponent}}}$"
-    return f"{value:.{digits}g}"
+    rounded = float(f"{value:.{digits}g}")  # 99.96 -> 100.0, which then prints as a whole number
+    if abs(rounded) >= 10 ** (digits - 1):
+        return f"{rounded:.0f}"
+    return f"{rounded:#.{digits}g}"
 
 
 def with_error(value, error) -> str:

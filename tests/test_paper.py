@@ -16,6 +16,7 @@ from dijetgen.paper import (
     figure_name,
     latex_text,
     manifest,
+    number,
     paper_figures,
     paper_stage,
     sample_cutflows,
@@ -60,12 +61,20 @@ def test_latex_escapes_text_but_keeps_math():
         (0.5234, 0.0123, r"$0.523 \pm 0.012$"),
         (11.04, 1.23, r"$11.0 \pm 1.2$"),
         (1.23e-5, 3.1e-6, r"$(1.23 \pm 0.31) \times 10^{-5}$"),
-        (0.5, None, "0.5"),
+        (0.5, None, "0.500"),
         (float("nan"), 0.1, "--"),
     ],
 )
 def test_value_with_error_has_two_significant_digits_of_error(value, error, expected):
     assert with_error(value, error) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [(1.0005, "1.00"), (11.03, "11.0"), (0.4829, "0.483"), (3500.0, "3500"), (99.96, "100"), (7, "7")],
+)
+def test_table_numbers_keep_their_trailing_zeros_and_no_exponent_below_1e5(value, expected):
+    assert number(value) == expected
 
 
 def test_booktabs_table_has_its_rules_and_one_row_per_line():
