@@ -91,7 +91,7 @@ def test_csv_table_keeps_the_chosen_columns(tmp_path):
     path = tmp_path / "summary.csv"
     pd.DataFrame({"model": ["mj1 cut"], "auc": [0.71234], "max_sic": [1.5], "signal_events": [73]}).to_csv(path)
     text = csv_table(str(path), ["model", "auc", "max_sic"], "comment")
-    assert r"Model & AUC & max SIC \\" in text and r"mj1 cut & 0.712 & 1.5 \\" in text
+    assert r"Model & AUC & max SIC \\" in text and r"mj1 cut & 0.712 & 1.50 \\" in text
     assert "73" not in text
 
 
