@@ -14,46 +14,14 @@ import logging
 
 import numpy as np
 import pandas as pd
+from sklearn import metrics
 
-from dijetgen.config import sample_settings
 from dijetgen.errors import InputError
+from dijetgen.validation import read_checked
 
 # SIC points where fewer background events pass are dropped: their ε_B has a Poisson error above 30%, and
 # the curve's maximum would just pick out the luckiest fluctuation.
 MIN_BACKGROUND_EVENTS = 10
-BASELINE = "mj1"  # the plain cut the models must beat: a heavy leading jet
-SCORING_KINDS = ("ae", "vae", "flow", "cfm")  # kinds whose score means "unlike the training data"
-# sklearn and the validation module (scipy, torch) are imported where used: Snakemake imports this
-# module to plan every run, and those imports cost it about 2 s of CPU.
-
-
-def signal_sample(config: dict) -> str | None:
-    """The sample whose label-1 events are the signal: `anomaly.signal`, else the one sample labelled 1, else
-    the one LHCO file (which labels each event; its label-1 events never reach the training splits).
-
-    None turns anomaly detection off: anomaly.signal is null and no single sample qualifies.
-    """
-    name = config["anomaly"].get("signal")
-    if name is not None:
-        if name not in config["samples"]:
-            raise InputError(f"anomaly.signal: {name} is not under samples:")
-        return name
-    settings = {sample: sample_settings(config, sample) for sample in config["samples"]}
-    labelled = [sample for sample, entry in settings.items() if entry.get("label") == 1]
-    mixed = [sample for sample, entry in settings.items() if entry["source"] == "lhco"]
-    candidates = labelled or mixed
-    return candidates[0] if len(candidates) == 1 else None
-
-
-def scored_models(config: dict) -> list[str]:
-    """`anomaly.models`, else every configured model of a kind in SCORING_KINDS (a GAN's critic is not one)."""
-    names = config["anomaly"].get("models")
-    if names is None:
-        return [name for name, hparams in config["models"].items() if hparams["kind"] in SCORING_KINDS]
-    unknown = sorted(set(names) - set(config["models"]))
-    if unknown:
-        raise InputError(f"anomaly.models: {', '.join(unknown)} not under models:")
-    return list(names)
 
 
 def anomaly_events(test: pd.DataFrame, signal: pd.DataFrame, seen: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -78,8 +46,6 @@ def read_anomaly_events(
     test_path: str, signal_path: str, seen_paths: list[str], columns: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """anomaly_events of the test and signal tables (checked for `columns`), minus the events in seen_paths."""
-    from dijetgen.validation import read_checked
-
     seen = pd.concat([pd.read_parquet(path, columns=["sample", "event"]) for path in seen_paths])
     return anomaly_events(read_checked(test_path, columns), read_checked(signal_path, columns), seen)
 
@@ -98,8 +64,6 @@ def roc_curve(
     background_scores: np.ndarray, signal_scores: np.ndarray, min_background_events: int = MIN_BACKGROUND_EVENTS
 ) -> pd.DataFrame:
     """Per threshold (score >= threshold): eps_b, eps_s and sic (NaN where under min_background_events pass)."""
-    from sklearn import metrics
-
     labels = np.repeat([0, 1], [len(background_scores), len(signal_scores)])
     # One replacement for non-finite scores across both classes, so their ranking is shared.
     scores = finite_scores(np.concatenate([background_scores, signal_scores]))
@@ -112,8 +76,6 @@ def roc_curve(
 
 def roc_summary(curve: pd.DataFrame) -> dict:
     """AUC, the highest SIC and the efficiencies where it is reached."""
-    from sklearn import metrics
-
     best = curve["sic"].idxmax() if curve["sic"].notna().any() else None
     at_best = curve.loc[best] if best is not None else {"sic": np.nan, "eps_s": np.nan, "eps_b": np.nan}
     return {

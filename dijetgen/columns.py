@@ -26,3 +26,20 @@ SEARCH_COLUMNS = ["mjlight", "deltamj", "tau21jlight", "tau21jheavy"]
 # The search's classifier methods, which name its score files and summary rows (model names may not).
 # template and idealized classify data against a background estimate, supervised signal against background.
 CLASSIFIER_METHODS = ("template", "idealized", "supervised")
+
+# What dijetgen.observables rebuilds the dijet observables from, and what it derives; here, without vector,
+# so the workflow can name each model's validation outputs when it is parsed.
+DIJET_INPUT_COLUMNS = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "mj2", "dphijj"]
+DERIVED = ["mjj", "ptjj", "deltaetajj", "deltaphijj"]
+
+
+def derived_names(features: list[str]) -> list[str]:
+    """The derived observables computable from `features`, minus any that are features themselves."""
+    if not set(DIJET_INPUT_COLUMNS) <= set(features):
+        return []
+    return [name for name in DERIVED if name not in features]
+
+
+def observable_names(features: list[str]) -> list[str]:
+    """Every observable that validation compares: the features, then the derived observables."""
+    return list(features) + derived_names(features)

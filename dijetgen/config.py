@@ -22,6 +22,8 @@ DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
 # selected events; at 1 TeV it would be 15% (benchmarks/bench_pthat.py, BENCHMARKS.md).
 DEFAULT_PTHAT_MIN = 700.0
 BETA_SCAN_DEFAULTS = {"betas": [0.5, 1, 2, 4, 8], "base": "vae", "hparams": {}}
+BASELINE = "mj1"  # anomaly detection's plain cut that the models must beat: a heavy leading jet
+SCORING_KINDS = ("ae", "vae", "flow", "cfm")  # kinds whose score means "unlike the training data"
 # Sources whose files any job can read by row range at little cost: cluster reads their shards in place,
 # so their particles are never copied into results/events. Pythia events exist nowhere else, and HepMC3
 # parsing is slow.
@@ -181,3 +183,32 @@ def beta_scan_models(config: dict) -> dict[str, dict]:
     if base is None or base["kind"] != "vae":
         raise InputError(f"beta_scan.base: {scan['base']!r} is not a model of kind vae under `models`")
     return {f"beta{beta:g}": base | scan["hparams"] | {"beta": float(beta)} for beta in scan["betas"]}
+
+
+def signal_sample(config: dict) -> str | None:
+    """The sample whose label-1 events are the signal: `anomaly.signal`, else the one sample labelled 1, else
+    the one LHCO file (which labels each event; its label-1 events never reach the training splits).
+
+    None turns anomaly detection off: anomaly.signal is null and no single sample qualifies.
+    """
+    name = config["anomaly"].get("signal")
+    if name is not None:
+        if name not in config["samples"]:
+            raise InputError(f"anomaly.signal: {name} is not under samples:")
+        return name
+    settings = {sample: sample_settings(config, sample) for sample in config["samples"]}
+    labelled = [sample for sample, entry in settings.items() if entry.get("label") == 1]
+    mixed = [sample for sample, entry in settings.items() if entry["source"] == "lhco"]
+    candidates = labelled or mixed
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def scored_models(config: dict) -> list[str]:
+    """`anomaly.models`, else every configured model of a kind in SCORING_KINDS (a GAN's critic is not one)."""
+    names = config["anomaly"].get("models")
+    if names is None:
+        return [name for name, hparams in config["models"].items() if hparams["kind"] in SCORING_KINDS]
+    unknown = sorted(set(names) - set(config["models"]))
+    if unknown:
+        raise InputError(f"anomaly.models: {', '.join(unknown)} not under models:")
+    return list(names)

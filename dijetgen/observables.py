@@ -10,28 +10,14 @@ the same way makes data and generated events directly comparable::
 
 import numpy as np
 import pandas as pd
+import vector
 
-JET_COLUMNS = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "mj2", "dphijj"]
-DERIVED = ["mjj", "ptjj", "deltaetajj", "deltaphijj"]
-
-
-def derived_names(features: list[str]) -> list[str]:
-    """The derived observables computable from `features`, minus any that are features themselves."""
-    if not set(JET_COLUMNS) <= set(features):
-        return []
-    return [name for name in DERIVED if name not in features]
-
-
-def observable_names(features: list[str]) -> list[str]:
-    """Every observable that validation compares: the features, then the derived observables."""
-    return list(features) + derived_names(features)
+from dijetgen.columns import DIJET_INPUT_COLUMNS, derived_names
 
 
 def dijet_observables(table: pd.DataFrame) -> pd.DataFrame:
     """mjj, pT_jj, |Δη_jj| and |Δφ_jj| (in [0, π]) of the jet pair in each row of `table`."""
-    import vector  # here, not at the top: Snakemake imports this module to plan every run
-
-    pt1, eta1, m1, pt2, eta2, m2, dphi = (table[name].to_numpy(np.float64) for name in JET_COLUMNS)
+    pt1, eta1, m1, pt2, eta2, m2, dphi = (table[name].to_numpy(np.float64) for name in DIJET_INPUT_COLUMNS)
     j1 = vector.array({"pt": pt1, "eta": eta1, "phi": np.zeros_like(pt1), "mass": m1})
     j2 = vector.array({"pt": pt2, "eta": eta2, "phi": dphi, "mass": m2})
     dijet = j1 + j2

@@ -18,10 +18,11 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from dijetgen import metrics as m
+from dijetgen.columns import observable_names
 from dijetgen.errors import InputError
 from dijetgen.latent import latent_use
 from dijetgen.metrics.frechet import MAX_POOL_FRACTION
-from dijetgen.observables import observable_names, with_observables
+from dijetgen.observables import with_observables
 from dijetgen.preprocessing import require_columns
 
 

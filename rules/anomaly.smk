@@ -1,4 +1,4 @@
-from dijetgen.anomaly import BASELINE, scored_models, signal_sample
+from dijetgen.config import BASELINE, scored_models, signal_sample
 
 # Anomaly detection scores the test split with the models, so without models there is nothing to score.
 SIGNAL = signal_sample(config) if config["models"] else None

@@ -1,4 +1,4 @@
-from dijetgen.anomaly import signal_sample
+from dijetgen.config import signal_sample
 from dijetgen.config import check_config, sample_settings, writable_directory_problem
 from dijetgen.errors import InputError
 from dijetgen.labels import process_label

@@ -1,7 +1,7 @@
 # The weakly supervised resonant search (dijetgen/search.py): per injected signal count, the SR/SB events,
 # a conditional density trained on the sidebands, its SR template, and k-fold classifiers, with the
 # idealized, supervised, mj1-cut and unsupervised references scored on the same events and folds.
-from dijetgen.anomaly import scored_models
+from dijetgen.config import scored_models
 from dijetgen.columns import CLASSIFIER_METHODS
 
 SEARCH = config.get("search")

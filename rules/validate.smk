@@ -1,5 +1,5 @@
-from dijetgen.anomaly import signal_sample
-from dijetgen.observables import observable_names
+from dijetgen.config import signal_sample
+from dijetgen.columns import observable_names
 
 OBSERVABLES = observable_names(config["features"])
 MASS_PLANE = {"mj1", "mj2"} <= set(config["features"])

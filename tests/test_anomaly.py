@@ -11,9 +11,8 @@ from dijetgen.anomaly import (
     finite_scores,
     roc_curve,
     roc_summary,
-    scored_models,
-    signal_sample,
 )
+from dijetgen.config import scored_models, signal_sample
 from dijetgen.errors import InputError
 
 

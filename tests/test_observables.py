@@ -4,8 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from dijetgen.columns import DERIVED, observable_names
 from dijetgen.features import add_derived
-from dijetgen.observables import DERIVED, dijet_observables, observable_names, with_observables
+from dijetgen.observables import dijet_observables, with_observables
 
 FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 import yaml
 
+from dijetgen.columns import observable_names
 from dijetgen.errors import InputError
 from dijetgen.latent import latent_projection, latent_traversal, latent_use
-from dijetgen.observables import observable_names
 from dijetgen.validation import ValidationSettings, json_safe, summary_row, validate
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -6,7 +6,7 @@ import pandas as pd
 from conftest import TINY, snakemake
 from test_workflow import planned_jobs
 
-from dijetgen.observables import observable_names
+from dijetgen.columns import observable_names
 
 
 def test_every_model_has_metrics_and_a_summary_row(tiny_run):
