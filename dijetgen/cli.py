@@ -29,7 +29,8 @@ def check(path: str) -> str:
         check_config(config)
     except InputError as err:
         raise InputError(f"{path}: {err}") from None
-    return f"{path}: ok ({len(config['samples'])} samples, {len(config['models'])} models, results in {config['results']}/)"
+    sizes = f"{len(config['samples'])} samples, {len(config['models'])} models"
+    return f"{path}: ok ({sizes}, results in {config['results']}/)"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""Snakemake adapter: gather the study's figures and tables into the study's paper/ folder, with provenance and a manifest."""
+"""Snakemake adapter: the study's figures and tables in its paper/ folder, with provenance and a manifest."""
 
 import json
 
