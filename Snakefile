@@ -1,6 +1,7 @@
 from snakemake.utils import min_version, validate
 
-from dijetgen.config import schema_error_message
+from dijetgen.config import fill_derived_defaults, schema_error_message
+from dijetgen.yaml_config import yaml_1_2_numbers
 
 min_version("9.0")
 
@@ -12,10 +13,13 @@ if not workflow.overwrite_configfiles:
     configfile: "config.yaml"
 
 
+# Snakemake reads the config as YAML 1.1, where `lr: 1e-3` is a string; users mean the number.
+config.update(yaml_1_2_numbers(config))
 try:
     validate(config, "config.schema.yaml")
 except WorkflowError as err:
     raise WorkflowError(schema_error_message(err)) from None
+fill_derived_defaults(config)
 
 
 include: "rules/common.smk"
@@ -36,8 +40,8 @@ include: "rules/paper.smk"
 
 rule all:
     input:
-        expand("results/features/{sample}.parquet", sample=SAMPLES),
-        expand("results/samples/{model}.parquet", model=MODELS),
+        expand(results("features/{sample}.parquet"), sample=SAMPLES),
+        expand(results("samples/{model}.parquet"), model=MODELS),
         VALIDATION_OUTPUTS,
         ANOMALY_OUTPUTS,
         SEARCH_OUTPUTS,

@@ -34,6 +34,12 @@ READ_IN_PLACE = {"lhco", "root"}
 DEFAULT_INVISIBLE = [12, 14, 16, 18, 1000022, 1000039, 51, 52, 53]
 
 
+def fill_derived_defaults(config: dict) -> None:
+    """Fill the defaults that derive from other keys, which a JSON schema cannot express: the split's seed
+    is the master seed unless given."""
+    config["split"].setdefault("seed", config["seed"])
+
+
 def sample_settings(config: dict, name: str) -> dict:
     """The sample's config entry with every default filled in; the result is what its ingest depends on."""
     sample = dict(config["samples"][name])
@@ -58,6 +64,21 @@ def sample_settings(config: dict, name: str) -> dict:
     return sample
 
 
+def source_identity(config: dict, name: str) -> dict | None:
+    """What identifies the input file of sample `name`, as a job parameter, so that another file at the same
+    path (a re-download, a copy with an old modification time) reruns the jobs that read it: its size and
+    modification time, or for a downloaded file its URL and MD5 (stable before and after the download).
+    None for a generated sample.
+    """
+    sample = config["samples"][name]
+    if "url" in sample:
+        return {"url": sample["url"], "md5": sample.get("md5")}
+    if "path" not in sample:
+        return None
+    status = os.stat(sample["path"])
+    return {"path": sample["path"], "size": status.st_size, "mtime_ns": status.st_mtime_ns}
+
+
 def read_in_place(config: dict, name: str) -> bool:
     """Whether the cluster jobs of sample `name` read its file directly, with no ingest copy."""
     return config["samples"][name]["source"] in READ_IN_PLACE
@@ -69,6 +90,14 @@ def fetched_path(url: str, name: str) -> str:
     if not file_name:
         raise InputError(f"samples.{name}.url: {url} names no file")
     return os.path.join("data", file_name)
+
+
+def results_folder(config: dict) -> str:
+    """The study's results folder (`results:`), normalised so that "out/" and "out" name the same files."""
+    folder = os.path.normpath(config["results"])
+    if folder in (".", "") or folder.startswith(".snakemake"):
+        raise InputError(f"results: {config['results']!r} would mix outputs with the checkout; name a folder")
+    return folder
 
 
 def writable_directory_problem(directory: str) -> str | None:
@@ -95,11 +124,21 @@ def check_config(config: dict) -> None:
                 f"samples.{name}.events: {sample['events']} events cannot fill {sample['shards']} shards "
                 "(some shard would be empty); lower `shards`"
             )
+        masses = sample.get("masses")
+        if masses and not masses["wprime"] > masses["x"] + masses["y"]:
+            raise InputError(
+                f"samples.{name}.masses: W' at {masses['wprime']:g} GeV cannot decay to X ({masses['x']:g}) + "
+                f"Y ({masses['y']:g}); it needs wprime > x + y"
+            )
         if "mhat_window" in sample:
             if sample["source"] != "pythia" or sample["process"] != "qcd":
                 raise InputError(f"samples.{name}.mhat_window: only for pythia samples of process qcd")
             if not sample["mhat_window"][0] < sample["mhat_window"][1]:
                 raise InputError(f"samples.{name}.mhat_window: {sample['mhat_window']} is not [low, high]")
+        # Snakemake reports a missing input only for jobs it must run: after a successful run it would keep
+        # the old file's results under the new path (or the purged file's) and fail later, in provenance.
+        if "url" not in sample and "path" in sample and not os.path.isfile(sample["path"]):
+            raise InputError(f"samples.{name}.path: Missing input file {sample['path']} (moved or deleted?)")
     if "search" in config:
         check_search(config)
     if not config["models"]:
@@ -127,6 +166,8 @@ def check_search(config: dict) -> None:
     """The `search:` entry: its samples exist, its columns are known, its windows nest, its density resolves."""
     search = config["search"]
     for role in ("background", "signal", "idealized"):
+        if search[role] is None and role == "idealized":
+            continue
         if search[role] not in config["samples"]:
             raise InputError(f"search.{role}: {search[role]} is not under samples:")
     signal = sample_settings(config, search["signal"])
@@ -160,6 +201,14 @@ def check_search(config: dict) -> None:
         resolve(density["kind"], density)
     except InputError as err:
         raise InputError(f"search.density.{err}") from None
+
+
+def search_classifier_methods(config: dict) -> list[str]:
+    """The search's classifier methods in use: the idealized reference is off when `search.idealized` is null
+    (real data has no second, signal-free sample of its background)."""
+    return [
+        method for method in CLASSIFIER_METHODS if not (method == "idealized" and config["search"]["idealized"] is None)
+    ]
 
 
 def schema_error_message(err: Exception) -> str:

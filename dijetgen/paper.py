@@ -4,7 +4,7 @@ The stages' figures are copied as they are (dijetgen.plots.style already draws t
 them byte-reproducibly), so the paper holds exactly the figures the report shows. Tables are LaTeX
 `tabular` environments with booktabs rules, ready for `\\input` inside a `table` float::
 
-    figure_name("results/validation/vae/figures/mj1.pdf")   # "validation_vae_mj1.pdf"
+    figure_name("results/validation/vae/figures/mj1.pdf", "results")   # "validation_vae_mj1.pdf"
     write_text(fidelity_table(["results/validation/vae/metrics.json"]), "tables/fidelity.tex")
 """
 
@@ -57,25 +57,40 @@ def paper_stage(outputs: list[str], table: str | None = None, columns: list[str]
     return {"outputs": outputs, "table": table if table in outputs else None, "columns": columns}
 
 
-def figure_name(path: str) -> str:
-    """A stage's figure path as one file name: the stage, the model if any, what it shows.
+def figure_name(path: str, root: str) -> str:
+    """A stage's figure path under the study folder `root` as one file name: the stage, the model if any, what
+    it shows.
 
     results/validation/vae/figures/mj1.pdf is validation_vae_mj1.pdf, results/anomaly/figures/roc_all.png
     is anomaly_roc_all.png and results/anomaly/vae/sic.pdf is anomaly_vae_sic.pdf.
     """
-    parts = [part for part in Path(path).parts if part not in ("results", "figures")]
+    parts = [part for part in Path(path).relative_to(root).parts if part != "figures"]
     return "_".join(parts)
 
 
-def paper_figures(paths: list[str], folder: str) -> dict:
-    """{folder/figure_name: path} for every PDF and PNG among `paths`; two figures with one name are an error."""
+def paper_figures(paths: list[str], folder: str, root: str) -> dict:
+    """{folder/figure_name: path} for every PDF and PNG among `paths` (under the study folder `root`); two
+    figures with one name are an error."""
     figures = {}
     for path in sorted(path for path in paths if path.endswith(FIGURE_SUFFIXES)):
-        target = f"{folder}/{figure_name(path)}"
+        target = f"{folder}/{figure_name(path, root)}"
         if target in figures:
             raise InputError(f"{figures[target]} and {path} would both be {target}")
         figures[target] = path
     return figures
+
+
+def remove_stale_files(folder: str, keep: list[str]) -> list[str]:
+    """Delete every file under `folder` that is not in `keep`, and return their paths.
+
+    The paper folder must hold exactly the current config's outputs: a figure of a model that an earlier
+    config had, in the same study folder, would otherwise stay and be listed in the manifest.
+    """
+    kept = {Path(path).resolve() for path in keep}
+    stale = [path for path in sorted(Path(folder).rglob("*")) if path.is_file() and path.resolve() not in kept]
+    for path in stale:
+        path.unlink()
+    return [str(path) for path in stale]
 
 
 def copy_figures(figures: dict) -> None:
@@ -204,10 +219,16 @@ def sample_cutflows(cutflow_paths: list[str]) -> dict:
     return totals
 
 
+def cut_label(cut: str) -> str:
+    """A cut flow key (dijetgen.jets) as a table header, with pT and |eta| in math."""
+    text = cut.removeprefix("fail: ").replace("pT", "$p_{T}$").replace("|eta|", "$|\\eta|$")
+    return latex_text(text)
+
+
 def cutflow_table(cutflows: dict) -> str:
     """One row per sample: events, how many each cut removed, events selected and the selection efficiency."""
     cuts = list(next(iter(cutflows.values())))
-    header = ["Sample"] + [latex_text(cut.removeprefix("fail: ")) for cut in cuts] + ["Efficiency"]
+    header = ["Sample"] + [cut_label(cut) for cut in cuts] + ["Efficiency"]
     header = [cell.replace("events", "Events").replace("selected", "Selected") for cell in header]
     rows = []
     for name, cutflow in cutflows.items():

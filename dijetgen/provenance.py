@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from dijetgen.errors import InputError
+
 # The distributions whose versions shape the results (pip names).
 PACKAGES = [
     "snakemake",
@@ -41,6 +43,8 @@ def sha256(path: str) -> str:
 
 
 def file_record(path: str) -> dict:
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: an input of this study is gone, so provenance cannot record it; restore it or rerun")
     return {"path": path, "size": os.path.getsize(path), "sha256": sha256(path)}
 
 

@@ -25,6 +25,9 @@ def run(snakemake, step) -> None:
         to_terminal.setLevel(logging.WARNING)
         logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s", force=True)
         logging.getLogger().addHandler(to_terminal)
+        # matplotlib's PDF backend subsets fonts with fontTools, which logs every table it writes at INFO:
+        # thousands of lines per figure job that bury the job's own messages.
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
         try:
             step(snakemake)
         except InputError as err:

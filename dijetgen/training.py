@@ -153,6 +153,15 @@ def _train_epoch(model, x, batch_size, epoch) -> dict:
     return {term: total.item() / len(x) for term, total in sums.items()}
 
 
+def still_improving(history: pd.DataFrame, epochs: int, patience: int) -> bool:
+    """Whether training ran into its `epochs` limit while the validation loss still improved (its best epoch
+    lies within the last `patience`): more epochs would likely have given a better model."""
+    if len(history) < epochs:
+        return False
+    best_epoch = int(history["val_loss"].to_numpy().argmin()) + 1
+    return len(history) - best_epoch < patience
+
+
 def _stopped_early(state, patience) -> bool:
     return state["best_epoch"] > 0 and state["epoch"] - state["best_epoch"] >= patience
 

@@ -193,6 +193,8 @@ def summary_row(model: str, metrics: dict) -> dict:
     row["kl_per_dim"] = latent["kl_total"] / latent["latent_dim"] if latent else math.nan
     row["correlation_mad"] = metrics["correlation"]["mean_abs_difference"]["generated"]
     row["correlation_mad_floor"] = metrics["correlation"]["mean_abs_difference"]["floor"]
+    # True: training stopped at its epoch limit while the validation loss still improved.
+    row["still_improving"] = metrics.get("training", {}).get("still_improving")
     return row
 
 

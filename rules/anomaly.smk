@@ -12,16 +12,16 @@ BASELINE_NAME = f"{BASELINE}_cut"
 if BASELINE_NAME in MODELS:
     raise ValueError(f"models: {BASELINE_NAME} is reserved for the plain {BASELINE} cut baseline")
 ANOMALY_INPUTS = {
-    "test": "results/splits/test.parquet",
-    "train": "results/splits/train.parquet",
-    "val": "results/splits/val.parquet",
-    "signal": f"results/features/{SIGNAL}.parquet",
+    "test": results("splits/test.parquet"),
+    "train": results("splits/train.parquet"),
+    "val": results("splits/val.parquet"),
+    "signal": results(f"features/{SIGNAL}.parquet"),
 }
 
 
 rule anomaly:
     input:
-        model="results/models/{model}/model.pt",
+        model=results("models/{model}/model.pt"),
         **ANOMALY_INPUTS,
     output:
         **anomaly_outputs("{model}", "{model}"),
@@ -33,9 +33,9 @@ rule anomaly:
     wildcard_constraints:
         model="|".join(ANOMALY_MODELS) or "no-anomaly-models",
     log:
-        "results/logs/anomaly/{model}.log",
+        results("logs/anomaly/{model}.log"),
     benchmark:
-        "results/benchmarks/anomaly/{model}.tsv"
+        results("benchmarks/anomaly/{model}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -53,9 +53,9 @@ rule anomaly_baseline:
         baseline=BASELINE,
         process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
-        f"results/logs/anomaly/{BASELINE_NAME}.log",
+        results(f"logs/anomaly/{BASELINE_NAME}.log"),
     benchmark:
-        f"results/benchmarks/anomaly/{BASELINE_NAME}.tsv"
+        results(f"benchmarks/anomaly/{BASELINE_NAME}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -64,26 +64,26 @@ rule anomaly_baseline:
 
 rule anomaly_summary:
     input:
-        rocs=expand("results/anomaly/{name}/roc.csv", name=ANOMALY_MODELS + [BASELINE_NAME]),
-        aucs=expand("results/anomaly/{name}/auc.json", name=ANOMALY_MODELS + [BASELINE_NAME]),
+        rocs=expand(results("anomaly/{name}/roc.csv"), name=ANOMALY_MODELS + [BASELINE_NAME]),
+        aucs=expand(results("anomaly/{name}/auc.json"), name=ANOMALY_MODELS + [BASELINE_NAME]),
     output:
         table=for_report(
-            "results/anomaly/summary.csv", "anomaly_summary", "Anomaly detection", table="anomaly summary"
+            results("anomaly/summary.csv"), "anomaly_summary", "Anomaly detection", table="anomaly summary"
         ),
         roc_all=for_report(
-            "results/anomaly/figures/roc_all.png", "roc_all", "Anomaly detection", figure="ROC, all models"
+            results("anomaly/figures/roc_all.png"), "roc_all", "Anomaly detection", figure="ROC, all models"
         ),
-        roc_all_pdf="results/anomaly/figures/roc_all.pdf",
+        roc_all_pdf=results("anomaly/figures/roc_all.pdf"),
         sic_all=for_report(
-            "results/anomaly/figures/sic_all.png", "sic_all", "Anomaly detection", figure="SIC, all models"
+            results("anomaly/figures/sic_all.png"), "sic_all", "Anomaly detection", figure="SIC, all models"
         ),
-        sic_all_pdf="results/anomaly/figures/sic_all.pdf",
+        sic_all_pdf=results("anomaly/figures/sic_all.pdf"),
     params:
         process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
-        "results/logs/anomaly/summary.log",
+        results("logs/anomaly/summary.log"),
     benchmark:
-        "results/benchmarks/anomaly/summary.tsv"
+        results("benchmarks/anomaly/summary.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -92,12 +92,12 @@ rule anomaly_summary:
 
 ANOMALY_OUTPUTS = (
     expand(
-        "results/anomaly/{name}/{file}",
+        results("anomaly/{name}/{file}"),
         name=ANOMALY_MODELS + [BASELINE_NAME],
         file=["roc.csv", "auc.json", "roc.png", "roc.pdf", "sic.png", "sic.pdf"],
     )
-    + ["results/anomaly/summary.csv"]
-    + expand("results/anomaly/figures/{name}.{ext}", name=["roc_all", "sic_all"], ext=["png", "pdf"])
+    + [results("anomaly/summary.csv")]
+    + expand(results("anomaly/figures/{name}.{ext}"), name=["roc_all", "sic_all"], ext=["png", "pdf"])
     if SIGNAL is not None
     else []
 )

@@ -4,13 +4,13 @@
 from dijetgen.config import beta_scan_models
 
 SCAN_MODELS = beta_scan_models(config)
-SCAN = "results/beta_scan"
+SCAN = results("beta_scan")
 
 
 rule beta_scan_train:
     input:
-        train="results/splits/train.parquet",
-        val="results/splits/val.parquet",
+        train=results("splits/train.parquet"),
+        val=results("splits/val.parquet"),
     output:
         model=f"{SCAN}/{{model}}/model.pt",
         history=f"{SCAN}/{{model}}/history.csv",
@@ -25,9 +25,9 @@ rule beta_scan_train:
     resources:
         **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
     log:
-        "results/logs/beta_scan/train_{model}.log",
+        results("logs/beta_scan/train_{model}.log"),
     benchmark:
-        "results/benchmarks/beta_scan/train_{model}.tsv"
+        results("benchmarks/beta_scan/train_{model}.tsv")
     conda:
         "../envs/models.yaml"
     script:
@@ -37,7 +37,7 @@ rule beta_scan_train:
 rule beta_scan_sample:
     input:
         model=f"{SCAN}/{{model}}/model.pt",
-        test="results/splits/test.parquet",
+        test=results("splits/test.parquet"),
     output:
         f"{SCAN}/{{model}}/samples.parquet",
     params:
@@ -47,9 +47,9 @@ rule beta_scan_sample:
     wildcard_constraints:
         model="|".join(SCAN_MODELS) or "no-scan",
     log:
-        "results/logs/beta_scan/sample_{model}.log",
+        results("logs/beta_scan/sample_{model}.log"),
     benchmark:
-        "results/benchmarks/beta_scan/sample_{model}.tsv"
+        results("benchmarks/beta_scan/sample_{model}.tsv")
     conda:
         "../envs/models.yaml"
     script:
@@ -60,8 +60,8 @@ rule beta_scan_validate:
     input:
         generated=f"{SCAN}/{{model}}/samples.parquet",
         model=f"{SCAN}/{{model}}/model.pt",
-        train="results/splits/train.parquet",
-        test="results/splits/test.parquet",
+        train=results("splits/train.parquet"),
+        test=results("splits/test.parquet"),
     output:
         f"{SCAN}/{{model}}/metrics.json",
     params:
@@ -72,9 +72,9 @@ rule beta_scan_validate:
         model="|".join(SCAN_MODELS) or "no-scan",
     threads: config["threads"]
     log:
-        "results/logs/beta_scan/validate_{model}.log",
+        results("logs/beta_scan/validate_{model}.log"),
     benchmark:
-        "results/benchmarks/beta_scan/validate_{model}.tsv"
+        results("benchmarks/beta_scan/validate_{model}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -91,9 +91,9 @@ rule beta_scan_summary:
     params:
         process=lambda wildcards: TRAINING_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
-        "results/logs/beta_scan/summary.log",
+        results("logs/beta_scan/summary.log"),
     benchmark:
-        "results/benchmarks/beta_scan/summary.tsv"
+        results("benchmarks/beta_scan/summary.tsv")
     conda:
         "../envs/validation.yaml"
     script:

@@ -1,4 +1,4 @@
-from dijetgen.config import read_in_place
+from dijetgen.config import read_in_place, source_identity
 
 
 rule cluster:
@@ -7,11 +7,11 @@ rule cluster:
         lambda wildcards: (
             source_files(wildcards)
             if read_in_place(config, wildcards.sample)
-            else f"results/events/{wildcards.sample}/{wildcards.shard}.parquet"
+            else results(f"events/{wildcards.sample}/{wildcards.shard}.parquet")
         ),
     output:
-        jets="results/jets/{sample}/{shard}.parquet",
-        cutflow="results/jets/{sample}/{shard}.cutflow.json",
+        jets=results("jets/{sample}/{shard}.parquet"),
+        cutflow=results("jets/{sample}/{shard}.cutflow.json"),
     params:
         clustering=config["clustering"],
         selection=config["selection"],
@@ -19,10 +19,13 @@ rule cluster:
         sample=lambda wildcards: (
             sample_settings(config, wildcards.sample) if read_in_place(config, wildcards.sample) else None
         ),
+        source=lambda wildcards: (
+            source_identity(config, wildcards.sample) if read_in_place(config, wildcards.sample) else None
+        ),
     log:
-        "results/logs/cluster/{sample}/{shard}.log",
+        results("logs/cluster/{sample}/{shard}.log"),
     benchmark:
-        "results/benchmarks/cluster/{sample}/{shard}.tsv"
+        results("benchmarks/cluster/{sample}/{shard}.tsv")
     conda:
         "../envs/jets.yaml"
     script:

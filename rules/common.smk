@@ -1,11 +1,44 @@
 from dijetgen.config import signal_sample
-from dijetgen.config import check_config, sample_settings, writable_directory_problem
+from dijetgen.config import check_config, results_folder, sample_settings, writable_directory_problem
 from dijetgen.errors import InputError
 from dijetgen.labels import process_label
+from dijetgen.run_record import remove_run_record, running_elsewhere, write_run_record
 
-results_problem = writable_directory_problem("results")
+# One study, one folder: every output of this config lives under `results:` (default results/), so two
+# configs run in one checkout never share or overwrite each other's files.
+RESULTS = results_folder(config)
+
+
+def results(path):
+    """`path` inside this study's results folder."""
+    return f"{RESULTS}/{path}"
+
+
+results_problem = writable_directory_problem(RESULTS)
 if results_problem:
-    raise WorkflowError(f"results/: cannot write outputs there ({results_problem})")
+    raise WorkflowError(f"results: cannot write outputs to {RESULTS}/ ({results_problem})")
+
+if workflow.is_main_process:
+    holder = running_elsewhere(RESULTS)
+    if holder:
+        # Snakemake's lock error follows, and says only that the directory cannot be locked.
+        logger.warning(f"{RESULTS}/ is being written by another run: {holder}. Wait for it to end, or stop it.")
+
+
+onstart:
+    write_run_record(RESULTS)
+
+
+onsuccess:
+    remove_run_record(RESULTS)
+    # `snakemake --report` plans the workflow again, so it needs the config of the run it reports on.
+    configfiles = " ".join(f"--configfile {path}" for path in workflow.overwrite_configfiles)
+    print(f"Report of this study: snakemake {configfiles} --report {RESULTS}/report.html".replace("  ", " "))
+
+
+onerror:
+    remove_run_record(RESULTS)
+
 
 try:
     check_config(config)
@@ -45,6 +78,6 @@ def source_files(wildcards):
 def search_reference(wildcards):
     """The background estimate a classifier method tells the SR data from (supervised has none)."""
     return {
-        "template": {"reference": f"results/search/inject_{wildcards.inject}/template.parquet"},
-        "idealized": {"reference": "results/search/idealized.parquet"},
+        "template": {"reference": results(f"search/inject_{wildcards.inject}/template.parquet")},
+        "idealized": {"reference": results("search/idealized.parquet")},
     }.get(wildcards.method, {})

@@ -1,12 +1,12 @@
 rule features:
     input:
-        shard_files("results/jets/{sample}/{shard}.parquet"),
+        shard_files(results("jets/{sample}/{shard}.parquet")),
     output:
-        "results/features/{sample}.parquet",
+        results("features/{sample}.parquet"),
     log:
-        "results/logs/features/{sample}.log",
+        results("logs/features/{sample}.log"),
     benchmark:
-        "results/benchmarks/features/{sample}.tsv"
+        results("benchmarks/features/{sample}.tsv")
     conda:
         "../envs/jets.yaml"
     script:

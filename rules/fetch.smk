@@ -21,7 +21,7 @@ rule fetch:
         url=lambda wildcards: FETCHED[wildcards.fetched]["url"],
         md5=lambda wildcards: FETCHED[wildcards.fetched].get("md5"),
     log:
-        "results/logs/fetch/{fetched}.log",
+        results("logs/fetch/{fetched}.log"),
     conda:
         "../envs/fetch.yaml"
     script:

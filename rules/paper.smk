@@ -1,4 +1,4 @@
-# `snakemake paper`: every figure and table of the study in results/paper/, with provenance and a manifest.
+# `snakemake paper`: every figure and table of the study in <results>/paper/, with provenance and a manifest.
 # Included after every stage it gathers. A stage joins the paper with one entry in PAPER_STAGES: its declared
 # outputs (every PDF and PNG among them becomes a figure) and, optionally, its summary CSV as a table.
 from dijetgen.config import sample_settings
@@ -7,13 +7,15 @@ from dijetgen.provenance import git_state
 
 PAPER_STAGES = {
     "validation": paper_stage(VALIDATION_OUTPUTS),
-    "anomaly": paper_stage(ANOMALY_OUTPUTS, "results/anomaly/summary.csv", ["model", "auc", "max_sic"]),
+    "anomaly": paper_stage(ANOMALY_OUTPUTS, results("anomaly/summary.csv"), ["model", "auc", "max_sic"]),
     "search": paper_stage(
-        SEARCH_OUTPUTS, "results/search/summary.csv", ["inject", "method", "auc", "max_sic", "data_vs_template_auc"]
+        SEARCH_OUTPUTS, results("search/summary.csv"), ["inject", "method", "auc", "max_sic", "data_vs_template_auc"]
     ),
-    "beta_scan": paper_stage(BETA_SCAN_OUTPUTS, "results/beta_scan/summary.csv"),
+    "beta_scan": paper_stage(BETA_SCAN_OUTPUTS, results("beta_scan/summary.csv")),
 }
-PAPER_FIGURES = paper_figures([path for stage in PAPER_STAGES.values() for path in stage["outputs"]], f"{PAPER}/figures")
+PAPER_FIGURES = paper_figures(
+    [path for stage in PAPER_STAGES.values() for path in stage["outputs"]], f"{PAPER}/figures", RESULTS
+)
 PAPER_TABLES = {name: stage for name, stage in PAPER_STAGES.items() if stage["table"]}
 PAPER_METRICS = [path for path in VALIDATION_OUTPUTS if path.endswith("metrics.json")]
 PAPER_SAMPLES = {name: sample_settings(config, name) for name in SAMPLES}
@@ -23,11 +25,11 @@ rule paper:
     input:
         **{name: stage["outputs"] for name, stage in PAPER_STAGES.items()},
         cutflows=[
-            f"results/jets/{name}/{shard}.cutflow.json"
+            results(f"jets/{name}/{shard}.cutflow.json")
             for name, sample in PAPER_SAMPLES.items()
             for shard in range(sample["shards"])
         ],
-        models=expand("results/models/{model}/config.json", model=MODELS),
+        models=expand(results("models/{model}/config.json"), model=MODELS),
     output:
         figures=list(PAPER_FIGURES),
         **({"fidelity": paper_table("fidelity", "paper_fidelity")} if PAPER_METRICS else {}),
@@ -45,10 +47,10 @@ rule paper:
         samples=PAPER_SAMPLES,
         # A commit or an edit of tracked files makes a new provenance.json (the paper job is cheap).
         git=git_state(workflow.basedir),
-        benchmarks="results/benchmarks",
+        benchmarks=results("benchmarks"),
     # No benchmark: timings.json is read from the benchmarks of the stages, and this job's own is written after it.
     log:
-        "results/logs/paper.log",
+        results("logs/paper.log"),
     conda:
         "../envs/validation.yaml"
     script:

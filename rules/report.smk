@@ -13,7 +13,7 @@ def for_report(path, caption, category, subcategory=None, **labels):
 def model_figure(name, caption, subcategory, **labels):
     """A per-model validation figure's PNG (its PDF is a plain output): one report category per model."""
     return for_report(
-        f"results/validation/{{model}}/figures/{name}.png",
+        results(f"validation/{{model}}/figures/{name}.png"),
         caption,
         "{model}",
         subcategory,
@@ -23,7 +23,7 @@ def model_figure(name, caption, subcategory, **labels):
     )
 
 
-PAPER = "results/paper"
+PAPER = results("paper")
 
 
 def paper_table(name, caption):
@@ -33,7 +33,7 @@ def paper_table(name, caption):
 
 def anomaly_outputs(name, category):
     """roc.csv, auc.json and the ROC and SIC figures (PNG for the report, and PDF) of one anomaly score."""
-    folder = f"results/anomaly/{name}"
+    folder = results(f"anomaly/{name}")
     outputs = {"roc": f"{folder}/roc.csv", "auc": f"{folder}/auc.json"}
     for key in ("roc", "sic"):
         outputs[f"{key}_png"] = for_report(
@@ -47,5 +47,5 @@ def search_figure(name):
     """A resonant-search figure's PNG for the report; its caption is report/search_{kind}.rst."""
     caption = name.split("_inject")[0]
     return for_report(
-        f"results/search/figures/{name}.png", f"search_{caption}", "Resonant search", figure=name
+        results(f"search/figures/{name}.png"), f"search_{caption}", "Resonant search", figure=name
     )

@@ -7,12 +7,12 @@ wildcard_constraints:
 
 rule train:
     input:
-        train="results/splits/train.parquet",
-        val="results/splits/val.parquet",
+        train=results("splits/train.parquet"),
+        val=results("splits/val.parquet"),
     output:
-        model="results/models/{model}/model.pt",
-        history="results/models/{model}/history.csv",
-        config="results/models/{model}/config.json",
+        model=results("models/{model}/model.pt"),
+        history=results("models/{model}/history.csv"),
+        config=results("models/{model}/config.json"),
     params:
         # Only this model's entry, so editing one model retrains only that one. The device is read from
         # snakemake.config instead: moving a run to a GPU should not invalidate finished models (an entry's
@@ -25,9 +25,9 @@ rule train:
         # Snakemake's standard gpu resource for SLURM and the like; HTCondor's plugin reads request_gpus.
         **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
     log:
-        "results/logs/train/{model}.log",
+        results("logs/train/{model}.log"),
     benchmark:
-        "results/benchmarks/train/{model}.tsv"
+        results("benchmarks/train/{model}.tsv")
     conda:
         "../envs/models.yaml"
     script:

@@ -10,12 +10,13 @@ LATENT_MODELS = [name for name, hparams in config["models"].items() if hparams["
 
 rule validate:
     input:
-        generated="results/samples/{model}.parquet",
-        model="results/models/{model}/model.pt",
-        train="results/splits/train.parquet",
-        test="results/splits/test.parquet",
+        generated=results("samples/{model}.parquet"),
+        model=results("models/{model}/model.pt"),
+        training=results("models/{model}/config.json"),
+        train=results("splits/train.parquet"),
+        test=results("splits/test.parquet"),
     output:
-        "results/validation/{model}/metrics.json",
+        results("validation/{model}/metrics.json"),
     params:
         features=config["features"],
         settings=config["validation"],
@@ -23,9 +24,9 @@ rule validate:
     # The classifier test and the metrics' linear algebra use this many threads (dijetgen.validation).
     threads: config["threads"]
     log:
-        "results/logs/validate/{model}.log",
+        results("logs/validate/{model}.log"),
     benchmark:
-        "results/benchmarks/validate/{model}.tsv"
+        results("benchmarks/validate/{model}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -34,17 +35,17 @@ rule validate:
 
 rule validation_figures:
     input:
-        generated="results/samples/{model}.parquet",
-        test="results/splits/test.parquet",
+        generated=results("samples/{model}.parquet"),
+        test=results("splits/test.parquet"),
     output:
         observables=[model_figure(name, "observable", "Distributions", observable=name) for name in OBSERVABLES],
-        observables_pdf=expand("results/validation/{{model}}/figures/{name}.pdf", name=OBSERVABLES),
+        observables_pdf=expand(results("validation/{{model}}/figures/{name}.pdf"), name=OBSERVABLES),
         correlations=model_figure("correlation_difference", "correlation_difference", "Correlations"),
-        correlations_pdf="results/validation/{model}/figures/correlation_difference.pdf",
+        correlations_pdf=results("validation/{model}/figures/correlation_difference.pdf"),
         **(
             {
                 "mass_plane": model_figure("mj1_mj2", "mass_plane", "Correlations"),
-                "mass_plane_pdf": "results/validation/{model}/figures/mj1_mj2.pdf",
+                "mass_plane_pdf": results("validation/{model}/figures/mj1_mj2.pdf"),
             }
             if MASS_PLANE
             else {}
@@ -55,9 +56,9 @@ rule validation_figures:
         bins=config["validation"]["bins"],
         process=lambda wildcards: TRAINING_PROCESS,  # a function: the braces of its TeX are no wildcards
     log:
-        "results/logs/validation_figures/{model}.log",
+        results("logs/validation_figures/{model}.log"),
     benchmark:
-        "results/benchmarks/validation_figures/{model}.tsv"
+        results("benchmarks/validation_figures/{model}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -66,25 +67,25 @@ rule validation_figures:
 
 rule latent_figures:
     input:
-        model="results/models/{model}/model.pt",
-        test="results/splits/test.parquet",
-        train="results/splits/train.parquet",
-        val="results/splits/val.parquet",
-        signal=f"results/features/{LATENT_SIGNAL}.parquet",
+        model=results("models/{model}/model.pt"),
+        test=results("splits/test.parquet"),
+        train=results("splits/train.parquet"),
+        val=results("splits/val.parquet"),
+        signal=results(f"features/{LATENT_SIGNAL}.parquet"),
     output:
         traversal=model_figure("latent_traversal", "latent_traversal", "Latent space"),
-        traversal_pdf="results/validation/{model}/figures/latent_traversal.pdf",
+        traversal_pdf=results("validation/{model}/figures/latent_traversal.pdf"),
         projection=model_figure("latent_projection", "latent_projection", "Latent space"),
-        projection_pdf="results/validation/{model}/figures/latent_projection.pdf",
+        projection_pdf=results("validation/{model}/figures/latent_projection.pdf"),
     params:
         features=config["features"],
         process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     wildcard_constraints:
         model="|".join(LATENT_MODELS) or "no-latent-models",
     log:
-        "results/logs/latent_figures/{model}.log",
+        results("logs/latent_figures/{model}.log"),
     benchmark:
-        "results/benchmarks/latent_figures/{model}.tsv"
+        results("benchmarks/latent_figures/{model}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -93,15 +94,15 @@ rule latent_figures:
 
 rule validation_summary:
     input:
-        expand("results/validation/{model}/metrics.json", model=MODELS),
+        expand(results("validation/{model}/metrics.json"), model=MODELS),
     output:
-        table=for_report("results/validation/summary.csv", "summary", "Summary", table="validation summary"),
-        w1_ratios=for_report("results/validation/figures/w1_ratios.png", "w1_ratios", "Summary", figure="W1 ratios"),
-        w1_ratios_pdf="results/validation/figures/w1_ratios.pdf",
+        table=for_report(results("validation/summary.csv"), "summary", "Summary", table="validation summary"),
+        w1_ratios=for_report(results("validation/figures/w1_ratios.png"), "w1_ratios", "Summary", figure="W1 ratios"),
+        w1_ratios_pdf=results("validation/figures/w1_ratios.pdf"),
     log:
-        "results/logs/validation_summary.log",
+        results("logs/validation_summary.log"),
     benchmark:
-        "results/benchmarks/validation_summary.tsv"
+        results("benchmarks/validation_summary.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -110,18 +111,18 @@ rule validation_summary:
 
 rule training_curves:
     input:
-        expand("results/models/{model}/history.csv", model=MODELS),
+        expand(results("models/{model}/history.csv"), model=MODELS),
     output:
         for_report(
-            "results/validation/figures/training_curves.png", "training_curves", "Summary", figure="training curves"
+            results("validation/figures/training_curves.png"), "training_curves", "Summary", figure="training curves"
         ),
-        "results/validation/figures/training_curves.pdf",
+        results("validation/figures/training_curves.pdf"),
     params:
         models=MODELS,
     log:
-        "results/logs/training_curves.log",
+        results("logs/training_curves.log"),
     benchmark:
-        "results/benchmarks/training_curves.tsv"
+        results("benchmarks/training_curves.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -130,19 +131,19 @@ rule training_curves:
 
 VALIDATION_FIGURES = OBSERVABLES + ["correlation_difference"] + (["mj1_mj2"] if MASS_PLANE else [])
 VALIDATION_OUTPUTS = (
-    expand("results/validation/{model}/metrics.json", model=MODELS)
+    expand(results("validation/{model}/metrics.json"), model=MODELS)
     + expand(
-        "results/validation/{model}/figures/{name}.{ext}", model=MODELS, name=VALIDATION_FIGURES, ext=["png", "pdf"]
+        results("validation/{model}/figures/{name}.{ext}"), model=MODELS, name=VALIDATION_FIGURES, ext=["png", "pdf"]
     )
     + expand(
-        "results/validation/{model}/figures/{name}.{ext}",
+        results("validation/{model}/figures/{name}.{ext}"),
         model=LATENT_MODELS,
         name=["latent_traversal", "latent_projection"],
         ext=["png", "pdf"],
     )
     + (
-        ["results/validation/summary.csv"]
-        + expand("results/validation/figures/{name}.{ext}", name=["w1_ratios", "training_curves"], ext=["png", "pdf"])
+        [results("validation/summary.csv")]
+        + expand(results("validation/figures/{name}.{ext}"), name=["w1_ratios", "training_curves"], ext=["png", "pdf"])
         if MODELS
         else []
     )

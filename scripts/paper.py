@@ -1,4 +1,4 @@
-"""Snakemake adapter: gather the study's figures and tables into results/paper/, with provenance and a manifest."""
+"""Snakemake adapter: the study's figures and tables in its paper/ folder, with provenance and a manifest."""
 
 import json
 
@@ -10,6 +10,7 @@ from dijetgen.paper import (
     fidelity_table,
     manifest,
     read_json,
+    remove_stale_files,
     sample_cutflows,
     samples_table,
     write_text,
@@ -38,6 +39,8 @@ def build_paper(snakemake):
     write_json(json.loads(timings.to_json(orient="records")), output.timings, indent=1)
 
     paper = output.manifest.rsplit("/", 1)[0]
+    for path in remove_stale_files(paper, list(output)):
+        print(f"removed {path}: not an output of this config")
     write_text(manifest(paper, [output.manifest, output.timings]), output.manifest)
     print(f"{len(params.figures)} figures, manifest of {paper} written")
 

@@ -20,6 +20,8 @@ def figure_paths(output, name):
 
 def summarise(snakemake):
     params, output = snakemake.params, snakemake.output
+    if params.idealized is None:
+        print("idealized reference: off (search.idealized is null), so the summary has no idealized rows")
     scores = iter(snakemake.input.scores)
     rows = []
     for inject, events_path, auc_path in zip(params.inject, snakemake.input.events, snakemake.input.aucs):

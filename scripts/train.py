@@ -1,5 +1,6 @@
 """Snakemake adapter: train one configured model on the train/val split and save it with its history."""
 
+import logging
 import os
 
 import pandas as pd
@@ -10,7 +11,7 @@ from dijetgen.errors import InputError
 from dijetgen.models import build_model
 from dijetgen.preprocessing import require_columns
 from dijetgen.snakemake_adapter import run
-from dijetgen.training import device_hparams
+from dijetgen.training import device_hparams, still_improving
 
 
 def train_model(snakemake):
@@ -31,6 +32,14 @@ def train_model(snakemake):
     print(f"{name}: {len(history)} epochs on {model.device}")
     summary = model.header() | {"name": name, "device": str(model.device), "epochs_trained": len(history)}
     summary["device_hparams"] = device_hparams(model.hparams, model.device)
+    summary["still_improving"] = still_improving(
+        history, summary["device_hparams"]["epochs"], summary["device_hparams"]["patience"]
+    )
+    if summary["still_improving"]:
+        logging.warning(
+            f"models.{name}: training reached epochs={len(history)} while the validation loss still improved; "
+            "more epochs would likely help"
+        )
     write_json(summary, snakemake.output.config, indent=2)
 
 

@@ -1,5 +1,7 @@
 """Snakemake adapter: compare one model's generated events with the test set and write metrics.json."""
 
+import json
+
 import pandas as pd
 
 from dijetgen.atomic import write_json
@@ -23,6 +25,9 @@ def validate_model(snakemake):
     latent = latent_use_of(load_model(snakemake.input.model, features=params.features), tables["test"])
     if latent is not None:
         metrics["latent"] = latent
+    with open(snakemake.input.training) as file:
+        training = json.load(file)
+    metrics["training"] = {key: training.get(key) for key in ("epochs_trained", "still_improving")}
     print(pd.Series(summary_row(name, metrics)).to_string())
     write_json(json_safe({"model": name} | metrics), snakemake.output[0], indent=1, allow_nan=False)
 

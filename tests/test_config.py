@@ -6,8 +6,18 @@ import yaml
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
-from dijetgen.config import beta_scan_models, check_config, sample_settings, schema_error_message
+from dijetgen.cli import main
+from dijetgen.config import (
+    beta_scan_models,
+    check_config,
+    results_folder,
+    sample_settings,
+    schema_error_message,
+    search_classifier_methods,
+    source_identity,
+)
 from dijetgen.errors import InputError
+from dijetgen.yaml_config import read_config, yaml_1_2_numbers
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = str(ROOT / "config.schema.yaml")
@@ -188,3 +198,75 @@ def test_study_configs_are_complete_and_valid(path):
     config = yaml.safe_load(path.read_text())
     validate(config, SCHEMA)
     assert set(config["train_on"]) <= set(config["samples"]) and config["models"]
+
+
+def test_masses_that_cannot_decay_are_named():
+    samples = {"w": {"source": "pythia", "process": "wprime", "events": 10, "masses": {"wprime": 550.0}}}
+    with pytest.raises(InputError, match=r"^samples.w.masses: W' at 550 GeV cannot decay to X \(500\) \+ Y \(100\)"):
+        check_config(checked(samples=samples))
+
+
+def test_a_missing_or_moved_input_file_is_named_before_any_job(tmp_path):
+    data = tmp_path / "events.h5"
+    data.write_bytes(b"x")
+    config = checked(samples={"rnd": {"source": "lhco", "path": str(data)}}, train_on=["rnd"])
+    check_config(config)
+    data.rename(tmp_path / "moved.h5")
+    with pytest.raises(InputError, match=rf"^samples.rnd.path: Missing input file {data} \(moved or deleted\?\)$"):
+        check_config(config)
+
+
+def test_another_file_at_the_same_path_has_another_identity(tmp_path):
+    data = tmp_path / "events.h5"
+    data.write_bytes(b"first")
+    config = {"samples": {"rnd": {"source": "lhco", "path": str(data)}, "gen": {"source": "pythia"}}}
+    before = source_identity(config, "rnd")
+    data.write_bytes(b"second file")
+    assert source_identity(config, "rnd") != before
+    assert source_identity(config, "gen") is None
+    assert source_identity({"samples": {"u": {"source": "lhco", "url": "https://x/y.h5"}}}, "u")["url"]
+
+
+def test_results_folder_is_normalised_and_must_be_a_folder():
+    assert results_folder(checked()) == "results"
+    assert results_folder(checked(results="studies/search/")) == "studies/search"
+    with pytest.raises(InputError, match=r"^results: '\./' would mix outputs"):
+        results_folder(checked(results="./"))
+
+
+@pytest.mark.parametrize(("text", "value"), [("1e-3", 1e-3), ("-2.5E+4", -2.5e4), (".5e2", 50.0)])
+def test_yaml_1_2_exponents_are_numbers(text, value):
+    assert yaml_1_2_numbers({"models": {"f": {"lr": text, "name": "e3", "path": "1e3.h5"}}}) == {
+        "models": {"f": {"lr": value, "name": "e3", "path": "1e3.h5"}}
+    }
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    path = tmp_path / "my.yaml"
+    path.write_text("seed: 1\nsamples:\n  rnd: {source: lhco, path: ev.h5\nmodels: {}\n")
+    with pytest.raises(InputError, match=rf"^{path}, line 4, column 7: expected ',' or '}}'"):
+        read_config(str(path))
+
+
+def test_dijetgen_check_reads_validates_and_checks_a_config(tmp_path, capsys):
+    path = tmp_path / "my.yaml"
+    path.write_text("samples:\n  qcd: {source: pythia, events: 100}\nmodels:\n  f: {kind: flow, lr: 1e-3}\n")
+    assert main(["check", str(path)]) == 0
+    assert "ok (1 samples, 1 models, results in results/)" in capsys.readouterr().out
+    path.write_text("samples:\n  qcd: {source: pythia, events: 100}\nmodels:\n  f: {kind: flow, lr: fast}\n")
+    assert main(["check", str(path)]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"dijetgen error: {path}: models.f.lr: 'fast' is not of type 'number' (config.schema.yaml)"
+    )
+
+
+def test_search_without_an_idealized_sample_runs_the_other_methods():
+    config = checked(
+        samples={
+            "qcd": {"source": "pythia", "events": 100},
+            "w": {"source": "pythia", "process": "wprime", "events": 10},
+        },
+        search={"background": "qcd", "signal": "w", "idealized": None, "inject": [0]},
+    )
+    check_config(config)
+    assert search_classifier_methods(config) == ["template", "supervised"]

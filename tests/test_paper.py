@@ -31,17 +31,19 @@ SMALL = TINY | {"shards": 1, "models": {"ae": TINY["models"]["ae"]}, "beta_scan"
 
 
 def test_figure_names_say_stage_model_and_what_is_shown():
-    assert figure_name("results/validation/vae/figures/mj1.pdf") == "validation_vae_mj1.pdf"
-    assert figure_name("results/validation/figures/w1_ratios.png") == "validation_w1_ratios.png"
-    assert figure_name("results/anomaly/flow/sic.pdf") == "anomaly_flow_sic.pdf"
-    assert figure_name("results/search/figures/sic_vs_inject.pdf") == "search_sic_vs_inject.pdf"
+    assert figure_name("results/validation/vae/figures/mj1.pdf", "results") == "validation_vae_mj1.pdf"
+    assert figure_name("results/validation/figures/w1_ratios.png", "results") == "validation_w1_ratios.png"
+    assert figure_name("results/anomaly/flow/sic.pdf", "results") == "anomaly_flow_sic.pdf"
+    assert figure_name("results/search/figures/sic_vs_inject.pdf", "results") == "search_sic_vs_inject.pdf"
 
 
 def test_only_figures_are_gathered_and_a_name_clash_is_an_error():
-    figures = paper_figures(["results/validation/a/metrics.json", "results/validation/a/figures/mj1.png"], "p")
+    figures = paper_figures(
+        ["results/validation/a/metrics.json", "results/validation/a/figures/mj1.png"], "p", "results"
+    )
     assert figures == {"p/validation_a_mj1.png": "results/validation/a/figures/mj1.png"}
     with pytest.raises(InputError, match="validation_a_b_c.pdf"):
-        paper_figures(["results/validation/a_b/figures/c.pdf", "results/validation/a/figures/b_c.pdf"], "p")
+        paper_figures(["results/validation/a_b/figures/c.pdf", "results/validation/a/figures/b_c.pdf"], "p", "results")
 
 
 def test_a_stage_without_its_table_adds_only_figures():
@@ -178,7 +180,7 @@ def test_paper_holds_every_stage_figure_byte_for_byte(tiny_run):
     ]
     assert len(stage_figures) > 100
     for path in stage_figures:
-        copy = paper / "figures" / figure_name(path.relative_to(tiny_run).as_posix())
+        copy = paper / "figures" / figure_name(path.relative_to(tiny_run).as_posix(), "results")
         assert copy.read_bytes() == path.read_bytes(), copy
     listed = pd.read_csv(paper / "manifest.tsv", sep="\t")["path"]
     on_disk = sorted(p.relative_to(paper).as_posix() for p in paper.rglob("*") if p.is_file())

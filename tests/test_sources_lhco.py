@@ -147,3 +147,12 @@ def test_table_with_an_int_label_column_reads_the_same_events(lhco_file, tmp_pat
     frame[2100] = frame[2100].astype(np.int64)
     frame.to_hdf(tmp_path / "int_label.h5", key="df", format="fixed")
     assert ak.array_equal(read(str(tmp_path / "int_label.h5"), 1, 2), read(path)[len(rows) // 2 :])
+
+
+def test_table_format_file_reads_the_same_events_by_row_range(lhco_file, tmp_path):
+    # pandas' format="table" is how many users write their own events; each shard selects its rows.
+    path, rows, _ = lhco_file
+    pd.DataFrame(rows, columns=range(rows.shape[1])).to_hdf(tmp_path / "table.h5", key="df", format="table")
+    table_path = str(tmp_path / "table.h5")
+    assert lhco.count_events(table_path) == len(rows)
+    assert ak.array_equal(ak.concatenate([read(table_path, s, 3) for s in range(3)]), read(path))

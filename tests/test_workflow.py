@@ -86,7 +86,7 @@ def test_missing_input_file_is_named(tmp_path):
     result = snakemake(tmp_path, {"samples": {"rnd": {"source": "lhco", "path": "nowhere.h5"}}})
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "nowhere.h5" in output and "Missing input files" in output
+    assert "samples.rnd.path: Missing input file nowhere.h5" in output
     assert not (tmp_path / "results/features").exists()
 
 

@@ -15,6 +15,8 @@ from dijetgen.plots.style import (
     figure_size,
 )
 
+RATIO_MAX = 2.0
+
 
 def display_range(reference: np.ndarray) -> tuple[float, float]:
     """The central 99% of the reference, so a few tail events do not squeeze the bulk into one bin."""
@@ -63,7 +65,10 @@ def plot_data_vs_generated(
     ratio_error[filled] = ratio[filled] * np.sqrt(1.0 / n_gen[filled] + 1.0 / n_data[filled])
     hep.histplot(ratio, axis.edges, yerr=ratio_error, histtype="errorbar", color=MODEL_COLOR, ax=bottom)
     bottom.axhline(1.0, **UNITY_STYLE)
-    bottom.set_ylim(0.0, 2.0)
+    bottom.set_ylim(0.0, RATIO_MAX)
+    # Ratios above the panel are drawn as arrows on its top edge, so no bin disappears without a trace.
+    above = ratio > RATIO_MAX
+    bottom.plot(axis.centers[above], np.full(above.sum(), 0.93 * RATIO_MAX), "^", color=MODEL_COLOR, ms=3)
     bottom.set_ylabel("Gen. / data")
     bottom.set_xlabel(axis_label(name))
     top.set_xlabel("")

@@ -86,10 +86,12 @@ def symbol(name: str) -> str:
 
 
 def density_label(name: str) -> str:
-    """The y label of a normalised histogram of `name`: the fraction of events per unit of its x axis."""
+    """The y label of a normalised histogram of `name`: the fraction of events per unit of its x axis, or,
+    for a dimensionless x, the probability density."""
     label = axis_label(name)
-    unit = label.split(" [")[1].rstrip("]") if " [" in label else "unit"
-    return f"Fraction of events / {unit}"
+    if " [" not in label:
+        return "Probability density"
+    return f"Fraction of events / {label.split(' [')[1].rstrip(']')}"
 
 
 def figure_size(columns: int = 1, aspect: float = ASPECT, rows: int = 1) -> tuple[float, float]:

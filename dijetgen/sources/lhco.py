@@ -1,4 +1,5 @@
-"""The LHC Olympics 2020 R&D format: a pandas fixed-format HDF5 table, one event per row.
+"""The LHC Olympics 2020 R&D format: a pandas HDF5 table (fixed format, as the R&D files; or pandas'
+format="table", as users often write their own events), one event per row.
 
 Columns 0..2099 hold 700 particles as (pT, eta, phi), zero-padded and unsorted; column 2100 is the truth
 label. Each shard reads only its own row range, so no job ever holds the 17 GB file.
@@ -40,9 +41,12 @@ def count_events(path: str) -> int:
 
 
 def _table_shape(store: pd.HDFStore, key: str, path: str) -> tuple[int, int]:
-    # A fixed-format frame stores its columns as axis0 and its row index as axis1; shapes need no read.
-    group = store.get_storer(key).group
-    n_rows, n_cols = group.axis1.shape[0], group.axis0.shape[0]
+    storer = store.get_storer(key)
+    if storer.is_table:  # pandas' format="table": rows and column names are in the storer's metadata
+        n_rows, n_cols = storer.nrows, len(storer.non_index_axes[0][1])
+    else:
+        # A fixed-format frame stores its columns as axis0 and its row index as axis1; shapes need no read.
+        n_rows, n_cols = storer.group.axis1.shape[0], storer.group.axis0.shape[0]
     if n_cols != N_COLUMNS:
         raise InputError(f"{path}: expected {N_COLUMNS} columns (700 particles x 3 + label), found {n_cols}")
     return n_rows, n_cols
@@ -69,7 +73,7 @@ def _single_float_block(store: pd.HDFStore, key: str):
     them), or None for any other layout."""
     storer = store.get_storer(key)
     group = storer.group
-    if storer.nblocks != 1:
+    if storer.is_table or storer.nblocks != 1:
         return None
     block = group.block0_values
     # pandas stores a block row-major, (rows, columns), when it marks it `transposed`.
