@@ -162,6 +162,22 @@ def classifier_inputs(method: str, events: pd.DataFrame, reference: pd.DataFrame
     return table[features].to_numpy(np.float64), y.astype(np.int64), table["fold"].to_numpy()
 
 
+def anode_score(log_p_sr: np.ndarray, log_p_sb: np.ndarray) -> np.ndarray:
+    """ANODE's anomaly score (Nachman & Shih, arXiv 2001.04990): log R(x|m) = log p_SR(x|m) − log p_SB(x|m),
+    the log-likelihood ratio of a conditional density learnt on SR data to one learnt on sideband data and
+    evaluated (interpolated) at the event's SR mjj. Where signal is present p_SR > p_SB, so R > 1.
+
+    The models' `score` is −log p in physical units, so `anode_score(-sr_density.score(t), -sb_density.score(t))`.
+
+    >>> anode_score(np.array([-1.0, -5.0]), np.array([-2.0, -2.0])).tolist()
+    [1.0, -3.0]
+    """
+    log_p_sr, log_p_sb = np.asarray(log_p_sr), np.asarray(log_p_sb)
+    if log_p_sr.shape != log_p_sb.shape:
+        raise InputError(f"anode: {log_p_sr.shape} signal-region densities but {log_p_sb.shape} sideband ones")
+    return log_p_sr - log_p_sb
+
+
 def evaluation_split(events: pd.DataFrame, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(background, signal) scores of the SR events a method is judged on: the data's background, and every
     signal event (injected or spare). Events without a score (NaN: a model trained on them) are left out."""

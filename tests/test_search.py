@@ -1,4 +1,5 @@
-"""The resonant search: mass-ordered features, injection, regions, folds, k-fold classifiers, SIC floor, config."""
+"""The resonant search: mass-ordered features, injection, regions, folds, k-fold classifiers, SIC floor, ANODE,
+config."""
 
 import copy
 import json
@@ -7,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import snakemake
+from scipy.stats import norm
 from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import KNeighborsClassifier
 
@@ -16,6 +18,7 @@ from dijetgen.crossfit import Ensemble, cross_fit
 from dijetgen.errors import InputError
 from dijetgen.metrics.classifier import auc_error
 from dijetgen.search import (
+    anode_score,
     assign_folds,
     inject_signal,
     mass_ordered_columns,
@@ -292,3 +295,15 @@ def test_search_summary_has_every_method_and_injection(search_run):
     assert abs(closure["data_vs_template_auc"] - 0.5) < 4 * closure["data_vs_template_auc_error"] + 0.05
     for name in ("max_sic", "sculpting", "roc_inject20", "sic_inject20"):
         assert (workdir / f"results/search/figures/{name}.pdf").stat().st_size > 0
+
+
+def test_anode_score_is_the_log_density_ratio_of_two_known_gaussians():
+    # SR density N(1, 1), sideband density N(0, 1): log R = x - 1/2, Neyman-Pearson's optimal ranking, whose
+    # AUC on samples of the two is Phi(1 / sqrt 2)
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(1.0, 1.0, 20000), rng.normal(0.0, 1.0, 20000)])
+    score = anode_score(norm.logpdf(x, 1.0), norm.logpdf(x, 0.0))
+    np.testing.assert_allclose(score, x - 0.5)
+    assert roc_auc_score(np.repeat([1, 0], 20000), score) == pytest.approx(norm.cdf(1 / np.sqrt(2)), abs=0.01)
+    with pytest.raises(InputError, match="anode: "):
+        anode_score(np.zeros(3), np.zeros(2))
