@@ -24,8 +24,11 @@ MODEL_COLUMNS = FEATURE_COLUMNS[len(BOOKKEEPING_COLUMNS) :]
 # (CATHODE's): the lighter jet's mass, m_heavy - m_light, and the two jets' tau21 in that order.
 SEARCH_COLUMNS = ["mjlight", "deltamj", "tau21jlight", "tau21jheavy"]
 # The search's classifier methods, which name its score files and summary rows (model names may not).
-# template and idealized classify data against a background estimate, supervised signal against background.
-CLASSIFIER_METHODS = ("template", "idealized", "supervised")
+# template and idealized classify SR data against a background estimate, supervised signal against
+# background, cwola (CWoLa hunting) SR data against sideband data.
+CLASSIFIER_METHODS = ("template", "idealized", "supervised", "cwola")
+# The search's density-ratio method: ANODE, log p_SR(x|m) - log p_SB(x|m) from two conditional densities.
+DENSITY_METHODS = ("anode",)
 
 # What dijetgen.observables rebuilds the dijet observables from, and what it derives; here, without vector,
 # so the workflow can name each model's validation outputs when it is parsed.

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from dijetgen.columns import CLASSIFIER_METHODS, MODEL_COLUMNS, SEARCH_COLUMNS
+from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, MODEL_COLUMNS, SEARCH_COLUMNS
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import check_condition, resolve
 
@@ -35,9 +35,11 @@ DEFAULT_INVISIBLE = [12, 14, 16, 18, 1000022, 1000039, 51, 52, 53]
 
 
 def fill_derived_defaults(config: dict) -> None:
-    """Fill the defaults that derive from other keys, which a JSON schema cannot express: the split's seed
-    is the master seed unless given."""
+    """Fill the defaults that derive from other keys, which a JSON schema cannot express: the seeds of the
+    split and of the search's trainings are the master seed unless given."""
     config["split"].setdefault("seed", config["seed"])
+    if config.get("search") is not None and config["search"].get("seed") is None:
+        config["search"]["seed"] = config["seed"]
 
 
 def sample_settings(config: dict, name: str) -> dict:
@@ -170,6 +172,12 @@ def check_search(config: dict) -> None:
             continue
         if search[role] not in config["samples"]:
             raise InputError(f"search.{role}: {search[role]} is not under samples:")
+    if search["idealized"] is not None:
+        check_idealized(config)
+    if search.get("idealized_fraction") is not None and search["idealized"] != search["background"]:
+        raise InputError(
+            f"search.idealized_fraction: only when search.idealized is the background ({search['background']})"
+        )
     signal = sample_settings(config, search["signal"])
     if signal["source"] != "lhco" and signal["label"] != 1:
         raise InputError(f"search.signal: sample {search['signal']} is labelled background (label 0)")
@@ -191,7 +199,7 @@ def check_search(config: dict) -> None:
     most = max(search["inject"])
     if signal.get("events", most) < most:
         raise InputError(f"search.inject: {most} signal events, but samples.{search['signal']} has {signal['events']}")
-    reserved = sorted(set(config["models"]) & set(CLASSIFIER_METHODS))
+    reserved = sorted(set(config["models"]) & set(CLASSIFIER_METHODS + DENSITY_METHODS))
     if reserved:
         raise InputError(f"models.{reserved[0]}: the name is reserved for a search method; rename the model")
     density = search["density"]
@@ -201,6 +209,41 @@ def check_search(config: dict) -> None:
         resolve(density["kind"], density)
     except InputError as err:
         raise InputError(f"search.density.{err}") from None
+
+
+# What may differ between the idealized sample and the data's background: which events (seed), how many.
+IDEALIZED_MAY_DIFFER = ("seed", "events", "shards")
+
+
+def check_idealized(config: dict) -> None:
+    """The idealized reference must be more of the data's background: the same source and every generator
+    setting the same, only the seed and the size may differ. A narrower generator window, for example, would
+    drop the signal region's events whose hard process lies outside it (ISR pushes mjj up), which look like
+    signal, and make the reference a handicapped one."""
+    search = config["search"]
+    if search["idealized"] == search["background"]:
+        if search.get("idealized_fraction") is None:
+            raise InputError(
+                f"search.idealized: {search['idealized']} is the data's own background; set "
+                "search.idealized_fraction to carve a disjoint part of it, or generate another sample alike"
+            )
+        return
+    background = sample_settings(config, search["background"])
+    idealized = sample_settings(config, search["idealized"])
+    different = sorted(
+        key
+        for key in set(background) | set(idealized)
+        if key not in IDEALIZED_MAY_DIFFER and background.get(key) != idealized.get(key)
+    )
+    if different:
+        key = different[0]
+        raise InputError(
+            f"search.idealized: samples.{search['idealized']}.{key} is {idealized.get(key)!r} but the background's "
+            f"(samples.{search['background']}.{key}) is {background.get(key)!r}; the idealized reference must be "
+            "generated exactly like the background (only seed and events may differ)"
+        )
+    if "seed" in config["samples"][search["idealized"]] and idealized["seed"] == background["seed"]:
+        raise InputError(f"search.idealized: samples.{search['idealized']}.seed repeats the background's seed")
 
 
 def search_classifier_methods(config: dict) -> list[str]:

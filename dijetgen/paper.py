@@ -44,6 +44,17 @@ HEADERS = {
     "auc": "AUC",
     "max_sic": "max SIC",
     "data_vs_template_auc": "Data vs template AUC",
+    "s_over_b": "S/B",
+    "max_sic_q16": "16%",
+    "max_sic_q84": "84%",
+    "closure_auc": "Closure AUC",
+    "repeats": "Repeats",
+    "repeat": "Repeat",
+    "efficiency": "Data kept",
+    "observed": "Observed",
+    "predicted": "Predicted",
+    "predicted_error": "Error",
+    "significance": "Z",
 }
 MISSING = "--"
 

@@ -45,6 +45,15 @@ def mass_ordered_columns(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def idealized_part(table: pd.DataFrame, fraction: float, seed: int) -> np.ndarray:
+    """True for the events of `table` that form the idealized reference when it is carved out of the data's
+    own background sample (`search.idealized_fraction`): a seeded hash of (sample, event), so the data and the
+    reference are disjoint and every job agrees on which event is which."""
+    key = f"idealized{seed:07d}"[-16:]
+    hashes = pd.util.hash_pandas_object(table[["sample", "event"]], index=False, hash_key=key).to_numpy()
+    return hashes < np.uint64(fraction * 2.0**64)
+
+
 def inject_signal(
     background: pd.DataFrame, signal: pd.DataFrame, n: int, seed: int
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -99,7 +108,10 @@ def search_events(data: pd.DataFrame, spare_signal: pd.DataFrame, settings: dict
 
 
 def signal_region_events(table: pd.DataFrame, settings: dict, seed: int) -> pd.DataFrame:
-    """The SR events of a pure-background table (the idealized reference), with SEARCH_COLUMNS and folds."""
+    """The SR events of a pure-background table (the idealized reference), with SEARCH_COLUMNS and folds; of
+    its idealized part when the reference is carved out of the data's background."""
+    if settings["idealized"] == settings["background"]:
+        table = table[idealized_part(table, settings["idealized_fraction"], seed)]
     table = mass_ordered_columns(table[table["label"] == 0])
     inside = region(table[settings["condition"]], settings["signal_region"], None) == SIGNAL_REGION
     table = table[inside].reset_index(drop=True)
@@ -124,17 +136,18 @@ def density_hparams(settings: dict) -> dict:
     return settings["density"] | {"condition": [settings["condition"]]}
 
 
-def train_density(events: pd.DataFrame, settings: dict, workdir: str, device: str, seed: int):
-    """The conditional density p(features | condition) fitted to the sideband data (80% train, 20% validation)."""
+def train_density(events: pd.DataFrame, settings: dict, workdir: str, device: str, seed: int, where: str = SIDEBAND):
+    """The conditional density p(features | condition) fitted to the data of region `where` (80% train, 20%
+    validation): the sidebands' density gives the template (CATHODE), the two together ANODE's ratio."""
     from dijetgen.models import build_model  # torch: only the density and template steps need it
     from dijetgen.splits import split_table
 
-    sidebands = events[(events["region"] == SIDEBAND) & (events["role"] == DATA)]
-    parts = split_table(sidebands, {"train": 0.8, "val": 0.2, "test": 0.0}, seed)
+    data = events[(events["region"] == where) & (events["role"] == DATA)]
+    parts = split_table(data, {"train": 0.8, "val": 0.2, "test": 0.0}, seed)
     hparams = density_hparams(settings)
     model = build_model(hparams["kind"], settings["features"], hparams, seed)
     history = model.fit(parts["train"], parts["val"], workdir, device)
-    logging.info("density: %d sideband events, %d epochs", len(sidebands), len(history))
+    logging.info("density: %d %s data events, %d epochs", len(data), where, len(history))
     return model
 
 
@@ -151,10 +164,15 @@ def sample_template(model, events: pd.DataFrame, settings: dict, seed: int) -> p
 
 def classifier_inputs(method: str, events: pd.DataFrame, reference: pd.DataFrame | None, features: list[str]):
     """(x, y, folds) that the method's classifiers learn: SR data (1) against the reference (0) for
-    template and idealized; SR background (0) against SR signal (1), data and spare, for supervised."""
+    template and idealized; SR background (0) against SR signal (1), data and spare, for supervised; SR data
+    (1) against sideband data (0) for cwola (CWoLa hunting, arXiv 1805.02664: the features must not know mjj).
+    """
     inside = events[events["region"] == SIGNAL_REGION]
     if method == "supervised":
         table, y = inside, inside["label"].to_numpy()
+    elif method == "cwola":
+        data = events[events["role"] == DATA]
+        table, y = data, (data["region"] == SIGNAL_REGION).to_numpy()
     else:
         data = inside[inside["role"] == DATA]
         table = pd.concat([data, reference], ignore_index=True)
@@ -186,10 +204,10 @@ def evaluation_split(events: pd.DataFrame, scores: np.ndarray) -> tuple[np.ndarr
     return scores[background], scores[inside & (events["label"] == 1).to_numpy()]
 
 
-def signal_over_background(events: pd.DataFrame) -> float:
-    """S/B of the data in the signal region."""
+def signal_counts(events: pd.DataFrame) -> tuple[int, int]:
+    """(S, B): the signal and background events of the data in the signal region."""
     data = events[(events["region"] == SIGNAL_REGION) & (events["role"] == DATA)]
-    return float((data["label"] == 1).sum() / max((data["label"] == 0).sum(), 1))
+    return int((data["label"] == 1).sum()), int((data["label"] == 0).sum())
 
 
 def unseen(events: pd.DataFrame, seen: pd.DataFrame) -> np.ndarray:

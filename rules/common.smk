@@ -76,8 +76,8 @@ def source_files(wildcards):
 
 
 def search_reference(wildcards):
-    """The background estimate a classifier method tells the SR data from (supervised has none)."""
+    """The background estimate a classifier method tells the SR data from (supervised and cwola have none)."""
     return {
-        "template": {"reference": results(f"search/inject_{wildcards.inject}/template.parquet")},
+        "template": {"reference": results(f"search/inject_{wildcards.inject}/repeat{wildcards.repeat}/template.parquet")},
         "idealized": {"reference": results("search/idealized.parquet")},
     }.get(wildcards.method, {})

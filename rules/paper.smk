@@ -9,7 +9,14 @@ PAPER_STAGES = {
     "validation": paper_stage(VALIDATION_OUTPUTS),
     "anomaly": paper_stage(ANOMALY_OUTPUTS, results("anomaly/summary.csv"), ["model", "auc", "max_sic"]),
     "search": paper_stage(
-        SEARCH_OUTPUTS, results("search/summary.csv"), ["inject", "method", "auc", "max_sic", "data_vs_template_auc"]
+        SEARCH_OUTPUTS,
+        results("search/summary.csv"),
+        ["inject", "method", "s_over_b", "max_sic", "max_sic_q16", "max_sic_q84", "closure_auc", "repeats"],
+    ),
+    "bumphunt": paper_stage(
+        [results("search/bumphunt.csv")] if SEARCH else [],
+        results("search/bumphunt.csv"),
+        ["inject", "repeat", "efficiency", "observed", "predicted", "predicted_error", "significance"],
     ),
     "beta_scan": paper_stage(BETA_SCAN_OUTPUTS, results("beta_scan/summary.csv")),
 }

@@ -1,21 +1,36 @@
-# The weakly supervised resonant search (dijetgen/search.py): per injected signal count, the SR/SB events,
-# a conditional density trained on the sidebands, its SR template, and k-fold classifiers, with the
-# idealized, supervised, mj1-cut and unsupervised references scored on the same events and folds.
+# The weakly supervised resonant search (dijetgen/search.py): per injected signal count, the SR/SB events;
+# per repeat (an independent training), conditional densities of the sidebands (the SR template) and of the
+# signal region (ANODE), and k-fold classifiers (template, idealized, supervised, CWoLa), with the mj1 cut
+# and the unsupervised scores on the same events and folds; then medians and bands over the repeats, and a
+# bump hunt on the template score.
 from dijetgen.config import scored_models, search_classifier_methods
-from dijetgen.columns import CLASSIFIER_METHODS
+from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS
+from dijetgen.replicas import replica_seed
 
 SEARCH = config.get("search")
 SEARCH_INJECT = sorted(SEARCH["inject"]) if SEARCH else []  # the summary's sculpting check uses the last
+SEARCH_REPEATS = list(range(SEARCH["repeats"])) if SEARCH else []
 SEARCH_BASELINES = ([BASELINE_NAME] + scored_models(config)) if SEARCH else []
-SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key != "inject"} if SEARCH else {}
+SEARCH_TRAINED = (search_classifier_methods(config) + list(DENSITY_METHODS)) if SEARCH else []
+# What the trainings depend on: another injection, repeat count or bump-hunt setting retrains nothing.
+SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key not in ("inject", "repeats", "bumphunt")} if SEARCH else {}
 SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]]) if SEARCH else ""
+REPEAT = "search/inject_{inject}/repeat{repeat}"
+
+
+def repeat_seed(wildcards):
+    """The seed of one repeat's trainings (densities, template, classifiers); repeat 0 uses search.seed."""
+    return replica_seed(SEARCH["seed"], int(wildcards.repeat))
 
 
 wildcard_constraints:
     inject=r"\d+",
+    repeat=r"\d+",
+    where="SB|SR",
 
 
 rule search_events:
+    """One injection's data (background + injected signal) in the SR and sidebands, and the spare signal."""
     input:
         background=lambda wildcards: results(f"features/{SEARCH['background']}.parquet"),
         signal=lambda wildcards: results(f"features/{SEARCH['signal']}.parquet"),
@@ -23,7 +38,7 @@ rule search_events:
         results("search/inject_{inject}/events.parquet"),
     params:
         settings=SEARCH_SETTINGS,
-        seed=config["seed"],
+        seed=SEARCH["seed"] if SEARCH else None,
     log:
         results("logs/search/inject_{inject}/events.log"),
     benchmark:
@@ -35,13 +50,16 @@ rule search_events:
 
 
 rule search_idealized:
+    """The idealized reference: the SR events of another sample of the background, generated alike."""
     input:
-        lambda wildcards: results(f"features/{SEARCH['idealized']}.parquet"),
+        sample=lambda wildcards: results(f"features/{SEARCH['idealized']}.parquet"),
+        # The data's signal-region count, to check that the reference is at least twice as large.
+        events=results(f"search/inject_{SEARCH_INJECT[0]}/events.parquet") if SEARCH else [],
     output:
         results("search/idealized.parquet"),
     params:
         settings=SEARCH_SETTINGS,
-        seed=config["seed"],
+        seed=SEARCH["seed"] if SEARCH else None,
     log:
         results("logs/search/idealized.log"),
     benchmark:
@@ -53,21 +71,23 @@ rule search_idealized:
 
 
 rule search_density:
+    """The conditional density of the search features given mjj, on the data of the sidebands (SB: the
+    template's) or of the signal region (SR: ANODE's numerator)."""
     input:
         results("search/inject_{inject}/events.parquet"),
     output:
-        model=results("search/inject_{inject}/density/model.pt"),
-        history=results("search/inject_{inject}/density/history.csv"),
+        model=results(REPEAT + "/density_{where}/model.pt"),
+        history=results(REPEAT + "/density_{where}/history.csv"),
     params:
         settings=SEARCH_SETTINGS,
-        seed=config["seed"],
+        seed=repeat_seed,
     threads: config["threads"]
     resources:
         **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
     log:
-        results("logs/search/inject_{inject}/density.log"),
+        results("logs/" + REPEAT + "/density_{where}.log"),
     benchmark:
-        results("benchmarks/search/inject_{inject}/density.tsv")
+        results("benchmarks/" + REPEAT + "/density_{where}.tsv")
     conda:
         "../envs/models.yaml"
     script:
@@ -75,18 +95,19 @@ rule search_density:
 
 
 rule search_template:
+    """The SR background template: the sideband density sampled at SR mjj values."""
     input:
-        model=results("search/inject_{inject}/density/model.pt"),
+        model=results(REPEAT + "/density_SB/model.pt"),
         events=results("search/inject_{inject}/events.parquet"),
     output:
-        results("search/inject_{inject}/template.parquet"),
+        results(REPEAT + "/template.parquet"),
     params:
         settings=SEARCH_SETTINGS,
-        seed=config["seed"],
+        seed=repeat_seed,
     log:
-        results("logs/search/inject_{inject}/template.log"),
+        results("logs/" + REPEAT + "/template.log"),
     benchmark:
-        results("benchmarks/search/inject_{inject}/template.tsv")
+        results("benchmarks/" + REPEAT + "/template.tsv")
     conda:
         "../envs/models.yaml"
     script:
@@ -94,28 +115,50 @@ rule search_template:
 
 
 rule search_classifier:
+    """One classifier method's k-fold ensembles, and the out-of-fold score of every search event."""
     input:
         unpack(search_reference),
         events=results("search/inject_{inject}/events.parquet"),
     output:
-        scores=results("search/inject_{inject}/scores/{method}.parquet"),
-        auc=results("search/inject_{inject}/scores/{method}.json"),
+        scores=results(REPEAT + "/scores/{method}.parquet"),
+        auc=results(REPEAT + "/scores/{method}.json"),
     params:
         settings=SEARCH_SETTINGS,
-        seed=config["seed"],
+        seed=repeat_seed,
     wildcard_constraints:
         method="|".join(CLASSIFIER_METHODS),
     log:
-        results("logs/search/inject_{inject}/{method}.log"),
+        results("logs/" + REPEAT + "/{method}.log"),
     benchmark:
-        results("benchmarks/search/inject_{inject}/{method}.tsv")
+        results("benchmarks/" + REPEAT + "/{method}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
         "../scripts/search_classifier.py"
 
 
+rule search_anode:
+    """ANODE: the log ratio of the SR density to the sideband density, at each event's own mjj."""
+    input:
+        signal_region=results(REPEAT + "/density_SR/model.pt"),
+        sidebands=results(REPEAT + "/density_SB/model.pt"),
+        events=results("search/inject_{inject}/events.parquet"),
+    output:
+        scores=results(REPEAT + "/scores/anode.parquet"),
+    params:
+        settings=SEARCH_SETTINGS,
+    log:
+        results("logs/" + REPEAT + "/anode.log"),
+    benchmark:
+        results("benchmarks/" + REPEAT + "/anode.tsv")
+    conda:
+        "../envs/models.yaml"
+    script:
+        "../scripts/search_anode.py"
+
+
 rule search_baseline:
+    """The mj1 cut's or an unsupervised model's score of every search event (no training per repeat)."""
     input:
         events=results("search/inject_{inject}/events.parquet"),
         # A model's splits: it trained on those events, so they get no score.
@@ -140,25 +183,50 @@ rule search_baseline:
         "../scripts/search_baseline.py"
 
 
-SEARCH_METHODS = (search_classifier_methods(config) if SEARCH else []) + SEARCH_BASELINES
-SEARCH_FIGURES = ["max_sic", "sculpting"] + [f"{kind}_inject{n}" for n in SEARCH_INJECT for kind in ("roc", "sic")]
+def search_repeat_files(pattern, **wildcards):
+    """`pattern` (under REPEAT) for every injection and repeat, injection-major, then repeat."""
+    return expand(results(REPEAT + pattern), inject=SEARCH_INJECT, repeat=SEARCH_REPEATS, **wildcards)
+
+
+SEARCH_FIGURES = (
+    ["max_sic", "max_sic_significance", "sic_eps_b", "sculpting"]
+    + [f"{kind}_inject{n}" for n in SEARCH_INJECT for kind in ("roc", "sic")]
+)
 
 
 rule search_summary:
+    """Per injection and method: medians and 16-84% bands over the repeats; the ROC, SIC and scan figures."""
     input:
         events=expand(results("search/inject_{inject}/events.parquet"), inject=SEARCH_INJECT),
-        scores=expand(
-            results("search/inject_{inject}/scores/{method}.parquet"), inject=SEARCH_INJECT, method=SEARCH_METHODS
+        trained=[
+            results(f"search/inject_{inject}/repeat{repeat}/scores/{method}.parquet")
+            for inject in SEARCH_INJECT
+            for repeat in SEARCH_REPEATS
+            for method in SEARCH_TRAINED
+        ],
+        baselines=expand(
+            results("search/inject_{inject}/scores/{name}.parquet"), inject=SEARCH_INJECT, name=SEARCH_BASELINES
         ),
-        aucs=expand(results("search/inject_{inject}/scores/template.json"), inject=SEARCH_INJECT),
+        closures=[
+            results(f"search/inject_{inject}/repeat{repeat}/scores/{method}.json")
+            for inject in SEARCH_INJECT
+            for repeat in SEARCH_REPEATS
+            for method in SEARCH_TRAINED
+            if method in ("template", "idealized")
+        ],
+        templates=search_repeat_files("/template.parquet"),
     output:
         table=for_report(results("search/summary.csv"), "search_summary", "Resonant search", table="search summary"),
+        repeats=results("search/repeats.csv"),
         figures=[search_figure(name) for name in SEARCH_FIGURES],
         pdfs=expand(results("search/figures/{name}.pdf"), name=SEARCH_FIGURES),
     params:
         inject=SEARCH_INJECT,
-        methods=SEARCH_METHODS,
+        repeats=SEARCH_REPEATS,
+        trained=SEARCH_TRAINED,
+        baselines=SEARCH_BASELINES,
         idealized=SEARCH["idealized"] if SEARCH else None,
+        features=SEARCH["features"] if SEARCH else None,
         min_background_events=SEARCH["min_background_events"] if SEARCH else None,
         signal_region=SEARCH["signal_region"] if SEARCH else None,
         condition=SEARCH["condition"] if SEARCH else None,
@@ -173,8 +241,38 @@ rule search_summary:
         "../scripts/search_summary.py"
 
 
+BUMPHUNT_FIGURES = [f"bumphunt_inject{n}" for n in SEARCH_INJECT]
+
+
+rule search_bumphunt:
+    """The bump hunt: cuts on the template score, a dijet-function fit of the selected sidebands, the SR excess
+    and its significance, per injection, repeat and working point; the spectra of repeat 0."""
+    input:
+        events=expand(results("search/inject_{inject}/events.parquet"), inject=SEARCH_INJECT),
+        scores=search_repeat_files("/scores/template.parquet"),
+    output:
+        table=for_report(results("search/bumphunt.csv"), "search_bumphunt", "Resonant search", table="bump hunt"),
+        figures=[search_figure(name) for name in BUMPHUNT_FIGURES],
+        pdfs=expand(results("search/figures/{name}.pdf"), name=BUMPHUNT_FIGURES),
+    params:
+        inject=SEARCH_INJECT,
+        repeats=SEARCH_REPEATS,
+        settings=SEARCH_SETTINGS,
+        bumphunt=SEARCH["bumphunt"] if SEARCH else None,
+        process=lambda wildcards: SEARCH_PROCESS,
+    log:
+        results("logs/search/bumphunt.log"),
+    benchmark:
+        results("benchmarks/search/bumphunt.tsv")
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/search_bumphunt.py"
+
+
 SEARCH_OUTPUTS = (
-    [results("search/summary.csv")] + expand(results("search/figures/{name}.{ext}"), name=SEARCH_FIGURES, ext=["png", "pdf"])
+    [results("search/summary.csv"), results("search/bumphunt.csv")]
+    + expand(results("search/figures/{name}.{ext}"), name=SEARCH_FIGURES + BUMPHUNT_FIGURES, ext=["png", "pdf"])
     if SEARCH
     else []
 )

@@ -1,4 +1,5 @@
-"""Snakemake adapter: train the conditional density of the search features on one injection's sideband data."""
+"""Snakemake adapter: train the conditional density of the search features on one injection's data of one
+region (the sidebands for the template, the signal region for ANODE)."""
 
 import os
 
@@ -16,7 +17,9 @@ def fit_density(snakemake):
     events = pd.read_parquet(snakemake.input[0])
     workdir = os.path.dirname(snakemake.output.model)
     try:
-        model = train_density(events, params.settings, workdir, snakemake.config["device"], params.seed)
+        model = train_density(
+            events, params.settings, workdir, snakemake.config["device"], params.seed, snakemake.wildcards.where
+        )
     except InputError as err:
         raise InputError(f"search.density: {err}") from err
     model.save(snakemake.output.model)

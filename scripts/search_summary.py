@@ -1,56 +1,97 @@
-"""Snakemake adapter: every injection's methods as ROC/SIC rows of results/search/summary.csv, the ROC and
-SIC figures per injection, max SIC against S/B, and the sculpting check at the largest injection."""
+"""Snakemake adapter: every (injection, repeat, method) as a row of search/repeats.csv, their medians and bands
+over repeats in search/summary.csv; the ROC and SIC figures per injection with bands, the injection scan
+against S/B and S/sqrt(B), and the sculpting check at the largest injection."""
 
 import json
 
+import numpy as np
 import pandas as pd
 
-from dijetgen.anomaly import roc_curve, roc_summary
+from dijetgen.anomaly import roc_curve
 from dijetgen.atomic import write_atomic
-from dijetgen.plots.roc import plot_rejection, plot_sic
-from dijetgen.plots.search import plot_max_sic, plot_sculpting
+from dijetgen.plots.roc import plot_rejection, plot_sic_bands
+from dijetgen.plots.search import plot_injection_scan, plot_sculpting
 from dijetgen.plots.style import save_figure
-from dijetgen.search import DATA, SIGNAL_REGION, evaluation_split, signal_over_background
+from dijetgen.search import DATA, SIGNAL_REGION, evaluation_split, signal_counts
+from dijetgen.search_results import method_numbers, outside_support, repeat_bands
 from dijetgen.snakemake_adapter import run
+
+COLUMNS = [
+    "inject", "method", "s_over_b", "s_over_sqrt_b", "repeats",
+    "max_sic", "max_sic_q16", "max_sic_q84",
+    "sic_eps_b_1e-2", "sic_eps_b_1e-2_q16", "sic_eps_b_1e-2_q84",
+    "sic_eps_b_2e-3", "sic_eps_b_2e-3_q16", "sic_eps_b_2e-3_q84",
+    "auc", "auc_q16", "auc_q84",
+    "closure_auc", "closure_auc_q16", "closure_auc_q84",
+    "template_outside_support",
+]  # fmt: skip
 
 
 def figure_paths(output, name):
     return [path for path in list(output.figures) + list(output.pdfs) if path.rsplit("/", 1)[-1].split(".")[0] == name]
 
 
+def read_scores(path):
+    return pd.read_parquet(path)["score"].to_numpy()
+
+
 def summarise(snakemake):
-    params, output = snakemake.params, snakemake.output
+    params, inputs, output = snakemake.params, snakemake.input, snakemake.output
     if params.idealized is None:
         print("idealized reference: off (search.idealized is null), so the summary has no idealized rows")
-    scores = iter(snakemake.input.scores)
+    trained, baselines = iter(inputs.trained), iter(inputs.baselines)
+    closures, templates = iter(inputs.closures), iter(inputs.templates)
+    closure_methods = [method for method in params.trained if method in ("template", "idealized")]
     rows = []
-    for inject, events_path, auc_path in zip(params.inject, snakemake.input.events, snakemake.input.aucs):
+    for inject, events_path in zip(params.inject, inputs.events):
         events = pd.read_parquet(events_path)
-        with open(auc_path) as file:
-            closure = json.load(file)
+        n_signal, n_background = signal_counts(events)
+        common = {"inject": inject, "s_over_b": n_signal / max(n_background, 1)}
+        common["s_over_sqrt_b"] = n_signal / np.sqrt(max(n_background, 1))
+        sr_data = events[(events["region"] == SIGNAL_REGION) & (events["role"] == DATA)]
         curves = {}
-        for method in params.methods:
-            method_scores = pd.read_parquet(next(scores))["score"].to_numpy()
-            curves[method] = roc_curve(*evaluation_split(events, method_scores), params.min_background_events)
-            row = {"inject": inject, "method": method} | roc_summary(curves[method])
-            if method == "template":
-                row |= {
-                    "data_vs_template_auc": closure["cross_validated_auc"],
-                    "data_vs_template_auc_error": closure["auc_error"],
-                }
-                template_scores = method_scores
-            rows.append(row | {"signal_region_s_over_b": signal_over_background(events)})
-        aucs = {row["method"]: row["auc"] for row in rows[-len(params.methods) :]}
-        save_figure(plot_rejection(curves, aucs, params.process), *figure_paths(output, f"roc_inject{inject}"))
-        save_figure(plot_sic(curves, params.process), *figure_paths(output, f"sic_inject{inject}"))
-    columns = ["inject", "method", "auc", "max_sic", "data_vs_template_auc", "data_vs_template_auc_error"]
-    table = pd.DataFrame(rows).reindex(
-        columns=columns + ["signal_region_s_over_b", "eps_s_at_max_sic", "eps_b_at_max_sic"]
-    )
+        for repeat in params.repeats:
+            closure = {}
+            for method in closure_methods:
+                with open(next(closures)) as file:
+                    closure[method] = json.load(file)["cross_validated_auc"]
+            support = outside_support(pd.read_parquet(next(templates)), sr_data, params.features)
+            for method in params.trained:
+                scores = read_scores(next(trained))
+                curve = roc_curve(*evaluation_split(events, scores), params.min_background_events)
+                curves.setdefault(method, []).append(curve)
+                row = common | {"repeat": repeat, "method": method} | method_numbers(curve)
+                row["closure_auc"] = closure.get(method, np.nan)
+                row["template_outside_support"] = support if method == "template" else np.nan
+                rows.append(row)
+        for name in params.baselines:
+            scores = read_scores(next(baselines))
+            curve = roc_curve(*evaluation_split(events, scores), params.min_background_events)
+            curves[name] = [curve]
+            for repeat in params.repeats:  # the same number in every repeat: it trains nothing per repeat
+                rows.append(common | {"repeat": repeat, "method": name} | method_numbers(curve))
+        per_repeat = pd.DataFrame(rows)
+        this = per_repeat[per_repeat["inject"] == inject]
+        aucs = this.groupby("method", sort=False)["auc"].median().to_dict()
+        first = {method: method_curves[0] for method, method_curves in curves.items()}
+        save_figure(plot_rejection(first, aucs, params.process), *figure_paths(output, f"roc_inject{inject}"))
+        save_figure(plot_sic_bands(curves, params.process), *figure_paths(output, f"sic_inject{inject}"))
+    write_atomic(lambda tmp: per_repeat.to_csv(tmp, index=False), output.repeats)
+    table = repeat_bands(per_repeat).reindex(columns=COLUMNS)
     print(table.to_string(index=False))
     write_atomic(lambda tmp: table.to_csv(tmp, index=False), output.table)
-    save_figure(plot_max_sic(table, params.process), *figure_paths(output, "max_sic"))
-    # Sculpting, at the largest injection (the last one read): background data of both regions.
+    save_figure(plot_injection_scan(table, "s_over_b", "max_sic", params.process), *figure_paths(output, "max_sic"))
+    save_figure(
+        plot_injection_scan(table, "s_over_sqrt_b", "max_sic", params.process),
+        *figure_paths(output, "max_sic_significance"),
+    )
+    save_figure(
+        plot_injection_scan(table, "s_over_b", "sic_eps_b_2e-3", params.process), *figure_paths(output, "sic_eps_b")
+    )
+    # Sculpting, at the largest injection (the last one read), by the template score of repeat 0.
+    template_scores = read_scores(
+        [path for path in inputs.trained if f"inject_{params.inject[-1]}/repeat0/scores/template" in path][0]
+    )
     background = ((events["role"] == DATA) & (events["label"] == 0)).to_numpy()
     reference = template_scores[background & (events["region"] == SIGNAL_REGION).to_numpy()]
     figure = plot_sculpting(

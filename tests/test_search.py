@@ -20,6 +20,7 @@ from dijetgen.metrics.classifier import auc_error
 from dijetgen.search import (
     anode_score,
     assign_folds,
+    idealized_part,
     inject_signal,
     mass_ordered_columns,
     region,
@@ -168,7 +169,7 @@ SEARCH_CONFIG = {
     "samples": {
         "qcd": {"source": "pythia", "process": "qcd", "events": 100},
         "wprime": {"source": "pythia", "process": "wprime", "events": 100},
-        "qcd_sr": {"source": "pythia", "process": "qcd", "events": 10, "mhat_window": [3000.0, 4000.0]},
+        "qcd_sr": {"source": "pythia", "process": "qcd", "events": 10},
     },
     "train_on": ["qcd"],
     "features": ["mj1", "mj2"],
@@ -192,6 +193,16 @@ SEARCH_CONFIG = {
     "change, message",
     [
         ({"search": {"idealized": "nope"}}, "search.idealized: nope is not under samples:"),
+        ({"search": {"idealized": "qcd"}}, "search.idealized: qcd is the data's own background; set"),
+        ({"search": {"idealized_fraction": 0.5}}, "search.idealized_fraction: only when search.idealized is"),
+        (
+            {"samples": {"qcd_sr": {"source": "pythia", "events": 10, "mhat_window": [3100.0, 3900.0]}}},
+            "search.idealized: samples.qcd_sr.mhat_window is [3100.0, 3900.0] but the background's",
+        ),
+        (
+            {"samples": {"qcd_sr": {"source": "pythia", "events": 10, "pthat_min": 1000.0}}},
+            "search.idealized: samples.qcd_sr.pthat_min is 1000.0 but the background's (samples.qcd.pthat_min)",
+        ),
         ({"search": {"signal": "qcd"}}, "search.signal: sample qcd is labelled background"),
         ({"search": {"features": ["mjlight", "foo"]}}, "search.features: no column(s) foo"),
         ({"search": {"condition": "mjlight"}}, "search.condition: mjlight must be a feature-table column"),
@@ -236,13 +247,16 @@ TINY_SEARCH = {
         # Data only around the signal region, so a few hundred events fill both regions.
         "qcd": {"source": "pythia", "process": "qcd", "events": 400, "mhat_window": [2900.0, 4300.0]},
         "wprime": {"source": "pythia", "process": "wprime", "events": 100, "shards": 1},
-        "qcd_sr": {"source": "pythia", "process": "qcd", "events": 150, "shards": 1, "mhat_window": [3100.0, 3900.0]},
+        # The idealized reference: generated exactly like the data's background, with another seed.
+        "qcd_sr": {"source": "pythia", "process": "qcd", "events": 400, "mhat_window": [2900.0, 4300.0]},
     },
     "models": {"flow": {"kind": "flow", "transforms": 1, "bins": 4} | TINY_MODEL},
     "anomaly": {"signal": "wprime"},
     "search": {
         "inject": [0, 20],
+        "repeats": 2,
         "sidebands": [3000.0, 4200.0],
+        "bumphunt": {"efficiencies": [0.5, 0.2], "bins": 12},
         "density": {"kind": "flow", "transforms": 1, "bins": 4} | TINY_MODEL,
         "oversampling": 2,
         "classifier": {"folds": 2, "ensemble": 1, "max_iter": 20},
@@ -250,7 +264,7 @@ TINY_SEARCH = {
     },
 }
 # Only the search and what it needs: validation, anomaly detection and the paper have tests of their own.
-TARGETS = ["search_summary"]
+TARGETS = ["search_summary", "search_bumphunt"]
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +285,7 @@ def test_search_steps_are_cached(search_run):
 def test_closure_at_inject_zero_against_the_idealized_sample(search_run):
     """Data against an independent background sample (an exact template) cannot be told apart."""
     workdir, _ = search_run
-    closure = json.loads((workdir / "results/search/inject_0/scores/idealized.json").read_text())
+    closure = json.loads((workdir / "results/search/inject_0/repeat0/scores/idealized.json").read_text())
     assert abs(closure["cross_validated_auc"] - 0.5) < 3 * closure["auc_error"]
 
 
@@ -279,8 +293,8 @@ def test_every_search_event_gets_an_out_of_fold_score(search_run):
     workdir, _ = search_run
     events = pd.read_parquet(workdir / "results/search/inject_20/events.parquet")
     assert 0 < (events.loc[events["role"] == "data", "label"] == 1).sum() <= 20  # the rest fell outside the sidebands
-    for method in ("idealized", "supervised", "mj1_cut"):
-        scores = pd.read_parquet(workdir / f"results/search/inject_20/scores/{method}.parquet")["score"]
+    for method in ("repeat1/scores/idealized", "repeat0/scores/cwola", "repeat1/scores/anode", "scores/mj1_cut"):
+        scores = pd.read_parquet(workdir / f"results/search/inject_20/{method}.parquet")["score"]
         assert len(scores) == len(events) and scores.notna().all()
     flow = pd.read_parquet(workdir / "results/search/inject_20/scores/flow.parquet")["score"]
     assert flow.isna().any() and flow.notna().any()  # its training events are left out
@@ -289,12 +303,27 @@ def test_every_search_event_gets_an_out_of_fold_score(search_run):
 def test_search_summary_has_every_method_and_injection(search_run):
     workdir, _ = search_run
     summary = pd.read_csv(workdir / "results/search/summary.csv")
-    methods = {"template", "idealized", "supervised", "mj1_cut", "flow"}
+    methods = {"template", "idealized", "supervised", "cwola", "anode", "mj1_cut", "flow"}
     assert set(summary["method"]) == methods and set(summary["inject"]) == {0, 20}
-    closure = summary[(summary["method"] == "template") & (summary["inject"] == 0)].iloc[0]
-    assert abs(closure["data_vs_template_auc"] - 0.5) < 4 * closure["data_vs_template_auc_error"] + 0.05
-    for name in ("max_sic", "sculpting", "roc_inject20", "sic_inject20"):
+    assert (summary["repeats"] == 2).all()
+    required = ["s_over_b", "max_sic", "max_sic_q16", "max_sic_q84", "auc", "closure_auc", "closure_auc_q16"]
+    assert set(required) <= set(summary.columns)
+    template = summary[(summary["method"] == "template") & (summary["inject"] == 0)].iloc[0]
+    assert 0.3 < template["closure_auc"] < 0.7 and template["closure_auc_q16"] <= template["closure_auc_q84"]
+    assert 0.0 <= template["template_outside_support"] <= 1.0  # measured at scale: BENCHMARKS.md
+    repeats = pd.read_csv(workdir / "results/search/repeats.csv")
+    assert set(repeats["repeat"]) == {0, 1} and len(repeats) == 2 * len(summary)
+    names = ["max_sic", "max_sic_significance", "sic_eps_b", "sculpting", "roc_inject20", "sic_inject20"]
+    for name in names + ["bumphunt_inject0", "bumphunt_inject20"]:
         assert (workdir / f"results/search/figures/{name}.pdf").stat().st_size > 0
+
+
+def test_bump_hunt_gives_a_significance_per_injection_repeat_and_working_point(search_run):
+    workdir, _ = search_run
+    table = pd.read_csv(workdir / "results/search/bumphunt.csv")
+    assert len(table) == 2 * 2 * 2  # injections x repeats x working points
+    assert table["significance"].notna().all() and (table["predicted"] > 0).all()
+    assert (table.groupby(["inject", "repeat"])["selected"].apply(lambda s: s.is_monotonic_decreasing)).all()
 
 
 def test_anode_score_is_the_log_density_ratio_of_two_known_gaussians():
@@ -307,3 +336,14 @@ def test_anode_score_is_the_log_density_ratio_of_two_known_gaussians():
     assert roc_auc_score(np.repeat([1, 0], 20000), score) == pytest.approx(norm.cdf(1 / np.sqrt(2)), abs=0.01)
     with pytest.raises(InputError, match="anode: "):
         anode_score(np.zeros(3), np.zeros(2))
+
+
+def test_an_idealized_part_carved_from_the_background_is_disjoint_and_seeded():
+    config = copy.deepcopy(SEARCH_CONFIG)
+    config["search"] |= {"idealized": "qcd", "idealized_fraction": 0.6}
+    check_config(config)
+    table = events(20000, "qcd", 0, 1)
+    part = idealized_part(table, 0.6, seed=3)
+    assert abs(part.mean() - 0.6) < 0.02
+    assert (part == idealized_part(table.iloc[::-1], 0.6, seed=3)[::-1]).all()  # by event, not by row
+    assert (part != idealized_part(table, 0.6, seed=4)).any()

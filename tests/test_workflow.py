@@ -200,7 +200,7 @@ def test_planning_imports_no_heavy_library(tmp_path):
     # Snakemake parses the workflow at every start, and on a cluster once more in every job: torch, sklearn,
     # scipy.stats or fastjet at parse time cost 1-3 s each time (the rules import only light modules).
     heavy = ("torch", "sklearn", "scipy.stats", "fastjet", "awkward", "matplotlib")
-    qcd_sr = {"source": "pythia", "process": "qcd", "events": 10, "mhat_window": [3000.0, 4000.0]}
+    qcd_sr = TINY["samples"]["qcd"] | {"events": 10}
     config = TINY | {"samples": TINY["samples"] | {"qcd_sr": qcd_sr}, "search": {"inject": [0]}}
     command = snakemake_command(tmp_path, config, "--dry-run")
     program = (

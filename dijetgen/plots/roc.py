@@ -8,6 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from dijetgen.plots.style import EFFICIENCY_LABELS, REFERENCE_STYLE, add_process_label
+from dijetgen.search_results import curve_band
 
 
 def plot_rejection(curves: dict, aucs: dict, process: str = ""):
@@ -23,6 +24,26 @@ def plot_rejection(curves: dict, aucs: dict, process: str = ""):
     ax.set_xlabel(EFFICIENCY_LABELS["eps_s"])
     ax.set_ylabel(EFFICIENCY_LABELS["rejection"])
     ax.legend()
+    add_process_label(ax, process)
+    return fig
+
+
+def plot_sic_bands(curves: dict, process: str = ""):
+    """plot_sic for {label: [curves of repeated trainings]}: the median SIC over the repeats against ε_S, and
+    the band of their 16th to 84th percentiles (a single curve is drawn as it is)."""
+    fig, ax = plt.subplots()
+    grid = np.linspace(0.0, 1.0, 201)
+    for label, repeats in curves.items():
+        median, low, high = curve_band(repeats, grid)
+        (line,) = ax.plot(grid, median, label=label)
+        if len(repeats) > 1:
+            ax.fill_between(grid, low, high, color=line.get_color(), alpha=0.2)
+    ax.plot(grid, np.sqrt(grid), label="random", **REFERENCE_STYLE)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel(EFFICIENCY_LABELS["eps_s"])
+    ax.set_ylabel(EFFICIENCY_LABELS["sic"])
+    ax.legend(fontsize="small", ncol=2)
     add_process_label(ax, process)
     return fig
 

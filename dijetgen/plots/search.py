@@ -21,17 +21,28 @@ from dijetgen.plots.style import (
 SCULPTING_EFFICIENCIES = (1.0, 0.5, 0.2, 0.05)  # background efficiencies of the cuts on the template score
 
 
-def plot_max_sic(summary: pd.DataFrame, process: str = ""):
-    """Each method's max SIC against S/B in the signal region, one point per injection."""
+SCAN_AXES = {
+    "s_over_b": ("S/B in the signal region [%]", 100.0),
+    "s_over_sqrt_b": (r"$S/\sqrt{B}$ in the signal region", 1.0),
+}
+
+
+def plot_injection_scan(summary: pd.DataFrame, x: str, y: str, process: str = ""):
+    """Each method's `y` (max_sic, or SIC at a fixed eps_B) against the injection's `x` (s_over_b or
+    s_over_sqrt_b): the median over the repeats, and the band of their 16th to 84th percentiles."""
     fig, ax = plt.subplots()
+    label, scale = SCAN_AXES[x]
     for method, rows in summary.groupby("method", sort=False):
-        rows = rows.sort_values("signal_region_s_over_b")
-        ax.plot(100 * rows["signal_region_s_over_b"], rows["max_sic"], marker="o", label=method)
+        rows = rows.sort_values(x)
+        (line,) = ax.plot(scale * rows[x], rows[y], marker="o", ms=3, label=method)
+        ax.fill_between(scale * rows[x], rows[f"{y}_q16"], rows[f"{y}_q84"], color=line.get_color(), alpha=0.2)
     ax.axhline(1.0, label="no cut", **REFERENCE_STYLE)
-    ax.set_xlabel("S/B in the signal region [%]")
-    ax.set_ylabel(f"Max {EFFICIENCY_LABELS['sic']}")
+    ax.set_xlabel(label)
+    what = "Max " + EFFICIENCY_LABELS["sic"] if y == "max_sic" else EFFICIENCY_LABELS["sic"]
+    eps_b = y.removeprefix("sic_eps_b_")
+    ax.set_ylabel(what if y == "max_sic" else rf"{what} at $\varepsilon_B$ = {eps_b}")
     ax.set_ylim(bottom=0)
-    ax.legend()
+    ax.legend(fontsize="small", ncol=2)
     add_process_label(ax, process)
     return fig
 
