@@ -2,6 +2,7 @@ from dijetgen.config import signal_sample
 from dijetgen.config import check_config, results_folder, sample_settings, writable_directory_problem
 from dijetgen.errors import InputError
 from dijetgen.labels import process_label
+from dijetgen.replicas import replica_seed
 from dijetgen.run_record import remove_run_record, running_elsewhere, write_run_record
 
 # One study, one folder: every output of this config lives under `results:` (default results/), so two
@@ -73,6 +74,21 @@ def source_files(wildcards):
     """The user's input file, so that a missing one stops the run before any job starts."""
     sample = sample_settings(config, wildcards.sample)  # a sample given by `url` gets its data/ path here
     return [sample["path"]] if "path" in sample else []
+
+
+SEARCH = config.get("search")
+SEARCH_INJECT = sorted(SEARCH["inject"]) if SEARCH else []  # the summary's sculpting check uses the last
+SEARCH_REPEATS = list(range(SEARCH["repeats"])) if SEARCH else []
+
+
+def repeat_seed(wildcards):
+    """The seed of one repeat's trainings (densities, template, classifiers); repeat 0 uses search.seed."""
+    return replica_seed(SEARCH["seed"], int(wildcards.repeat))
+
+
+def search_repeat_files(pattern):
+    """`pattern` for every injection and repeat, injection-major, then repeat."""
+    return expand(results(pattern), inject=SEARCH_INJECT, repeat=SEARCH_REPEATS)
 
 
 def search_reference(wildcards):

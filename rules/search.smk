@@ -5,22 +5,12 @@
 # bump hunt on the template score.
 from dijetgen.config import scored_models, search_classifier_methods
 from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS
-from dijetgen.replicas import replica_seed
 
-SEARCH = config.get("search")
-SEARCH_INJECT = sorted(SEARCH["inject"]) if SEARCH else []  # the summary's sculpting check uses the last
-SEARCH_REPEATS = list(range(SEARCH["repeats"])) if SEARCH else []
 SEARCH_BASELINES = ([BASELINE_NAME] + scored_models(config)) if SEARCH else []
 SEARCH_TRAINED = (search_classifier_methods(config) + list(DENSITY_METHODS)) if SEARCH else []
 # What the trainings depend on: another injection, repeat count or bump-hunt setting retrains nothing.
 SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key not in ("inject", "repeats", "bumphunt")} if SEARCH else {}
 SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]]) if SEARCH else ""
-REPEAT = "search/inject_{inject}/repeat{repeat}"
-
-
-def repeat_seed(wildcards):
-    """The seed of one repeat's trainings (densities, template, classifiers); repeat 0 uses search.seed."""
-    return replica_seed(SEARCH["seed"], int(wildcards.repeat))
 
 
 wildcard_constraints:
@@ -76,8 +66,8 @@ rule search_density:
     input:
         results("search/inject_{inject}/events.parquet"),
     output:
-        model=results(REPEAT + "/density_{where}/model.pt"),
-        history=results(REPEAT + "/density_{where}/history.csv"),
+        model=results("search/inject_{inject}/repeat{repeat}/density_{where}/model.pt"),
+        history=results("search/inject_{inject}/repeat{repeat}/density_{where}/history.csv"),
     params:
         settings=SEARCH_SETTINGS,
         seed=repeat_seed,
@@ -85,9 +75,9 @@ rule search_density:
     resources:
         **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
     log:
-        results("logs/" + REPEAT + "/density_{where}.log"),
+        results("logs/search/inject_{inject}/repeat{repeat}/density_{where}.log"),
     benchmark:
-        results("benchmarks/" + REPEAT + "/density_{where}.tsv")
+        results("benchmarks/search/inject_{inject}/repeat{repeat}/density_{where}.tsv")
     conda:
         "../envs/models.yaml"
     script:
@@ -97,17 +87,17 @@ rule search_density:
 rule search_template:
     """The SR background template: the sideband density sampled at SR mjj values."""
     input:
-        model=results(REPEAT + "/density_SB/model.pt"),
+        model=results("search/inject_{inject}/repeat{repeat}/density_SB/model.pt"),
         events=results("search/inject_{inject}/events.parquet"),
     output:
-        results(REPEAT + "/template.parquet"),
+        results("search/inject_{inject}/repeat{repeat}/template.parquet"),
     params:
         settings=SEARCH_SETTINGS,
         seed=repeat_seed,
     log:
-        results("logs/" + REPEAT + "/template.log"),
+        results("logs/search/inject_{inject}/repeat{repeat}/template.log"),
     benchmark:
-        results("benchmarks/" + REPEAT + "/template.tsv")
+        results("benchmarks/search/inject_{inject}/repeat{repeat}/template.tsv")
     conda:
         "../envs/models.yaml"
     script:
@@ -120,17 +110,17 @@ rule search_classifier:
         unpack(search_reference),
         events=results("search/inject_{inject}/events.parquet"),
     output:
-        scores=results(REPEAT + "/scores/{method}.parquet"),
-        auc=results(REPEAT + "/scores/{method}.json"),
+        scores=results("search/inject_{inject}/repeat{repeat}/scores/{method}.parquet"),
+        auc=results("search/inject_{inject}/repeat{repeat}/scores/{method}.json"),
     params:
         settings=SEARCH_SETTINGS,
         seed=repeat_seed,
     wildcard_constraints:
         method="|".join(CLASSIFIER_METHODS),
     log:
-        results("logs/" + REPEAT + "/{method}.log"),
+        results("logs/search/inject_{inject}/repeat{repeat}/{method}.log"),
     benchmark:
-        results("benchmarks/" + REPEAT + "/{method}.tsv")
+        results("benchmarks/search/inject_{inject}/repeat{repeat}/{method}.tsv")
     conda:
         "../envs/validation.yaml"
     script:
@@ -140,17 +130,17 @@ rule search_classifier:
 rule search_anode:
     """ANODE: the log ratio of the SR density to the sideband density, at each event's own mjj."""
     input:
-        signal_region=results(REPEAT + "/density_SR/model.pt"),
-        sidebands=results(REPEAT + "/density_SB/model.pt"),
+        signal_region=results("search/inject_{inject}/repeat{repeat}/density_SR/model.pt"),
+        sidebands=results("search/inject_{inject}/repeat{repeat}/density_SB/model.pt"),
         events=results("search/inject_{inject}/events.parquet"),
     output:
-        scores=results(REPEAT + "/scores/anode.parquet"),
+        scores=results("search/inject_{inject}/repeat{repeat}/scores/anode.parquet"),
     params:
         settings=SEARCH_SETTINGS,
     log:
-        results("logs/" + REPEAT + "/anode.log"),
+        results("logs/search/inject_{inject}/repeat{repeat}/anode.log"),
     benchmark:
-        results("benchmarks/" + REPEAT + "/anode.tsv")
+        results("benchmarks/search/inject_{inject}/repeat{repeat}/anode.tsv")
     conda:
         "../envs/models.yaml"
     script:
@@ -183,11 +173,6 @@ rule search_baseline:
         "../scripts/search_baseline.py"
 
 
-def search_repeat_files(pattern, **wildcards):
-    """`pattern` (under REPEAT) for every injection and repeat, injection-major, then repeat."""
-    return expand(results(REPEAT + pattern), inject=SEARCH_INJECT, repeat=SEARCH_REPEATS, **wildcards)
-
-
 SEARCH_FIGURES = (
     ["max_sic", "max_sic_significance", "sic_eps_b", "sculpting"]
     + [f"{kind}_inject{n}" for n in SEARCH_INJECT for kind in ("roc", "sic")]
@@ -214,7 +199,7 @@ rule search_summary:
             for method in SEARCH_TRAINED
             if method in ("template", "idealized")
         ],
-        templates=search_repeat_files("/template.parquet"),
+        templates=search_repeat_files("search/inject_{inject}/repeat{repeat}/template.parquet"),
     output:
         table=for_report(results("search/summary.csv"), "search_summary", "Resonant search", table="search summary"),
         repeats=results("search/repeats.csv"),
@@ -249,7 +234,7 @@ rule search_bumphunt:
     and its significance, per injection, repeat and working point; the spectra of repeat 0."""
     input:
         events=expand(results("search/inject_{inject}/events.parquet"), inject=SEARCH_INJECT),
-        scores=search_repeat_files("/scores/template.parquet"),
+        scores=search_repeat_files("search/inject_{inject}/repeat{repeat}/scores/template.parquet"),
     output:
         table=for_report(results("search/bumphunt.csv"), "search_bumphunt", "Resonant search", table="bump hunt"),
         figures=[search_figure(name) for name in BUMPHUNT_FIGURES],
