@@ -4,14 +4,14 @@ Each column is mapped onto the whole real line from the interval its values can 
 column is (dijetgen.columns): so whatever a model generates, the inverse lands inside that interval.
 
 - no bound (angles, signed momenta): as it is;
-- a lower bound (masses, momenta, mjj, Δm_J): log(x - lower), in GeV;
+- a lower bound (masses, momenta, mjj, Δm_J): log(x - lower), in GeV, with lower the physical bound: 0, or
+  for ptj1 the selection's min_pt;
 - two bounds (τ21, τ32, and ptj2 as its fraction of ptj1, which keeps j1 the leading jet): the logit of
-  (x - lower) / (upper - lower), as CATHODE does.
+  (x - lower) / (upper - lower), as CATHODE does. The bounds are the training data's minimum and maximum,
+  widened by MARGIN of their range and cut back to the physical range (ptj2 / ptj1 in [0, 1], τ ratios >= 0).
 
-The bounds are the training data's minimum and maximum, widened by MARGIN of their range, and cut back to the
-column's physical range (masses >= 0, ptj2 / ptj1 in [0, 1], ptj1 above the selection's min_pt). Every column
-is then standardised with the training mean and standard deviation. The fitted state is a plain dict of
-lists, so it can sit in a checkpoint's JSON header::
+Every column is then standardised with the training mean and standard deviation. The fitted state is a plain
+dict of lists, so it can sit in a checkpoint's JSON header::
 
     transform = FeatureTransform.fit(train, ["ptj1", "etaj1", "mj1"], selection={"min_pt": 1200.0})
     z = transform.forward(train)          # (n, 3) float64, mean 0 and std 1 per column
@@ -24,14 +24,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from dijetgen.columns import BOUNDED, FRACTION_OF, LINEAR, column_support
+from dijetgen.columns import BOUNDED, FRACTION_OF, column_support
 from dijetgen.errors import InputError
 
 # How far outside the training data's range (as a fraction of it) a bound lies; CATHODE's margin.
 MARGIN = 1e-3
-# forward moves a value this close to a bound (as a fraction of the training range) or beyond it to that
-# distance inside: a value on a physical bound (a massless jet) or outside the fitted support (a signal event
-# scored by a background model) then maps to a finite, far-out point instead of -inf or NaN.
+# forward moves a value closer than this to a bound (as a fraction of the training range), or beyond a fitted
+# bound, to that distance inside: a value on a physical bound (a massless jet) or outside the fitted range of
+# a ratio (a signal event scored by a background model) then maps to a finite, far-out point, not -inf or NaN.
 INSIDE = 1e-10
 
 
@@ -74,15 +74,19 @@ class FeatureTransform:
         margin = MARGIN * (high - low)
         lower, upper = [], []
         for i, name in enumerate(features):
-            kind, floor, ceiling = (BOUNDED, 0.0, 1.0) if name in fraction_of else column_support(name, selection)
+            kind, floor, ceiling = _support(name, fraction_of, selection)
             if (floor is not None and low[i] < floor) or (ceiling is not None and high[i] > ceiling):
                 key = "selection.min_pt" if name == "ptj1" and selection is not None else "features"
                 raise InputError(
                     f"{key}: column {name} has values in [{low[i]:g}, {high[i]:g}], outside [{floor}, {ceiling}]"
                 )
-            lower.append(None if kind == LINEAR else float(max(low[i] - margin[i], floor)))
-            top = high[i] + margin[i] if ceiling is None else min(high[i] + margin[i], ceiling)
-            upper.append(float(top) if kind == BOUNDED else None)
+            if kind == BOUNDED:
+                top = high[i] + margin[i] if ceiling is None else min(high[i] + margin[i], ceiling)
+                lower.append(float(max(low[i] - margin[i], floor)))
+                upper.append(float(top))
+            else:
+                lower.append(floor)
+                upper.append(None)
         transform = cls(list(features), fraction_of, lower, upper, (high - low).tolist(), [], [])
         t = transform._map(values)
         transform.mean, transform.std = t.mean(axis=0).tolist(), t.std(axis=0).tolist()
@@ -157,14 +161,25 @@ class FeatureTransform:
         return out
 
     def _map(self, values: np.ndarray) -> np.ndarray:
-        """Each (fraction) column, clamped into its support, onto the real line."""
+        """Each (fraction) column, clamped into its support, onto the real line; NaN where a value is
+        unphysical (a negative mass, ptj2 > ptj1), which no model should be asked about."""
         t = self._clamp(values)
-        for i, (low, high) in enumerate(zip(self.lower, self.upper)):
+        for i, (name, low, high) in enumerate(zip(self.features, self.lower, self.upper)):
             if high is not None:
                 t[:, i] = logit((t[:, i] - low) / (high - low))
             elif low is not None:
                 t[:, i] = np.log(t[:, i] - low)
+            _, floor, ceiling = _support(name, self.fraction_of)
+            if floor is not None:
+                t[values[:, i] < floor, i] = np.nan
+            if ceiling is not None:
+                t[values[:, i] > ceiling, i] = np.nan
         return t
+
+
+def _support(name: str, fraction_of: dict[str, str], selection: dict | None = None):
+    """dijetgen.columns.column_support, of the fraction for a column modelled as one."""
+    return (BOUNDED, 0.0, 1.0) if name in fraction_of else column_support(name, selection)
 
 
 def _fractions(values: np.ndarray, features: list[str], fraction_of: dict[str, str]) -> np.ndarray:

@@ -146,7 +146,8 @@ class GenerativeModel:
         values = self._condition_values(n, seed, condition)
         c = torch.as_tensor(self.condition_transform.forward(values), dtype=torch.float32)
         if not c.isfinite().all():
-            raise InputError(f"condition: values of {', '.join(self.condition)} must be finite (and >= 0 if logged)")
+            names = ", ".join(self.condition)
+            raise InputError(f"condition: values of {names} must be finite and physical (masses >= 0)")
         generator = torch.Generator().manual_seed(seed)
         self._eval()
         with torch.no_grad():
