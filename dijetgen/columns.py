@@ -30,6 +30,38 @@ CLASSIFIER_METHODS = ("template", "idealized", "supervised", "cwola")
 # The search's density-ratio method: ANODE, log p_SR(x|m) - log p_SB(x|m) from two conditional densities.
 DENSITY_METHODS = ("anode",)
 
+# What each column is fixes how dijetgen.preprocessing maps it onto the real line, so that every generated
+# value stays where real ones can be:
+# - positive quantities (masses, momenta, mjj, Δm_J, |Δη|, N-subjettiness) have a lower bound, 0 or (ptj1, the
+#   leading jet) the selection's min_pt, and a long upper tail;
+# - ratios (τ21, τ32, and ptj2 as its fraction of ptj1) are bounded on both sides by the training data's range.
+#   A τ ratio has no upper bound of 1: with exclusive-kT axes τ_N can exceed τ_(N-1) (τ21 up to 1.47 in 2.4k
+#   Pythia QCD events), so its bounds come from the data;
+# - angles and signed momenta stay linear. eta too: the selection asks for one jet within |eta| < max_abs_eta,
+#   not both, so a jet's eta has no bound of its own.
+POSITIVE, BOUNDED, LINEAR = "positive", "bounded", "linear"
+POSITIVE_COLUMNS = frozenset(
+    ["mj1", "mj2", "ptj1", "ptj2", "mjj", "deltaetajj", "mjlight", "deltamj"]
+    + [f"tau{n}{jet}" for n in (1, 2, 3) for jet in ("j1", "j2")]
+)
+RATIO_COLUMNS = frozenset(["tau21j1", "tau21j2", "tau32j1", "tau32j2", "tau21jlight", "tau21jheavy"])
+# A column modelled as its fraction of another: j1 is the leading jet, so ptj2 / ptj1 is in [0, 1].
+FRACTION_OF = {"ptj2": "ptj1"}
+
+
+def column_support(name: str, selection: dict | None = None) -> tuple[str, float | None, float | None]:
+    """(kind, lower, upper): how a model column is bounded (POSITIVE, BOUNDED or LINEAR) and its physical range,
+    None where unbounded (a FRACTION_OF column modelled as a fraction is BOUNDED in [0, 1]). With the event
+    selection, ptj1 is above its min_pt: every selected event has a jet that hard, and j1 is the hardest."""
+    if name == "ptj1" and selection is not None:
+        return POSITIVE, float(selection["min_pt"]), None
+    if name in RATIO_COLUMNS:
+        return BOUNDED, 0.0, None
+    if name in POSITIVE_COLUMNS:
+        return POSITIVE, 0.0, None
+    return LINEAR, None, None
+
+
 # What dijetgen.observables rebuilds the dijet observables from, and what it derives; here, without vector,
 # so the workflow can name each model's validation outputs when it is parsed.
 DIJET_INPUT_COLUMNS = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "mj2", "dphijj"]

@@ -125,6 +125,25 @@ def sample_distances(
     }
 
 
+def outside_selection(table: pd.DataFrame, selection: dict) -> float:
+    """Fraction of events that the selection of real ones rules out, as far as the table's columns tell;
+    NaN if they hold no jet pT.
+
+    An event is out if j2 is harder than j1 (j1 is the leading jet by definition) or if neither jet has
+    pT > min_pt within |eta| < max_abs_eta (an eta that is not a column is taken to pass). A real event
+    can pass on a third jet, which the table does not hold; the train split's fraction shows how rare that is.
+    """
+    jets = [jet for jet in ("j1", "j2") if f"pt{jet}" in table.columns]
+    if not jets:
+        return math.nan
+    hard = np.zeros(len(table), dtype=bool)
+    for jet in jets:
+        central = table[f"eta{jet}"].abs() < selection["max_abs_eta"] if f"eta{jet}" in table.columns else True
+        hard |= ((table[f"pt{jet}"] > selection["min_pt"]) & central).to_numpy()
+    ordered = (table["ptj1"] >= table["ptj2"]).to_numpy() if len(jets) == 2 else True
+    return float(np.mean(~(hard & ordered))) if len(table) else math.nan
+
+
 def validate(
     generated: pd.DataFrame,
     train: pd.DataFrame,
@@ -133,8 +152,12 @@ def validate(
     settings: ValidationSettings,
     seed: int,
     threads: int = 1,
+    selection: dict | None = None,
 ) -> dict:
-    """All metrics of `generated` against `test`, each with its train-vs-test floor (see the module doc)."""
+    """All metrics of `generated` against `test`, each with its train-vs-test floor (see the module doc).
+
+    With the event `selection` ({min_pt, max_abs_eta}), also the fraction of generated events outside it.
+    """
     n = min(len(generated), len(train))
     candidates = {
         "generated": with_observables(generated, features).sample(n, random_state=seed),
@@ -153,8 +176,13 @@ def validate(
         for name in observable_names(features)
     }
     difference = samples["generated"]["correlation_difference"]
+    outside = {
+        part: outside_selection(table[features], selection) if selection else math.nan
+        for part, table in (("generated", generated), ("floor", train))
+    }
     return {
         "events": {"generated": n, "train": n, "test": len(test)},
+        "outside_selection": outside,
         "observables": observables,
         **{key: {part: samples[part][key] for part in candidates} for key in ("fpd", "kpd", "classifier_auc")},
         "correlation": {
@@ -193,9 +221,16 @@ def summary_row(model: str, metrics: dict) -> dict:
     row["kl_per_dim"] = latent["kl_total"] / latent["latent_dim"] if latent else math.nan
     row["correlation_mad"] = metrics["correlation"]["mean_abs_difference"]["generated"]
     row["correlation_mad_floor"] = metrics["correlation"]["mean_abs_difference"]["floor"]
+    row["outside_selection"] = _number(metrics["outside_selection"]["generated"])
+    row["outside_selection_floor"] = _number(metrics["outside_selection"]["floor"])
     # True: training stopped at its epoch limit while the validation loss still improved.
     row["still_improving"] = metrics.get("training", {}).get("still_improving")
     return row
+
+
+def _number(value) -> float:
+    """A metric read back from metrics.json, where NaN was written as null."""
+    return math.nan if value is None else value
 
 
 def latent_use_of(model, test: pd.DataFrame) -> dict | None:

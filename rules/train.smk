@@ -19,6 +19,7 @@ rule train:
         # `cuda:` block, which a GPU run applies, is part of the entry).
         hparams=lambda wildcards: config["models"][wildcards.model],
         features=config["features"],
+        selection=config["selection"],  # generated events keep ptj1 above its min_pt
         seed=config["seed"],
     threads: config["threads"]
     resources:

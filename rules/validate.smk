@@ -20,6 +20,7 @@ rule validate:
     params:
         features=config["features"],
         settings=config["validation"],
+        selection=config["selection"],  # reports the fraction of generated events outside it
         seed=config["seed"],
     # The classifier test and the metrics' linear algebra use this many threads (dijetgen.validation).
     threads: config["threads"]

@@ -24,7 +24,11 @@ def train_model(snakemake):
     try:
         model = build_model(params.hparams["kind"], params.features, params.hparams, params.seed)
         history = model.fit(
-            tables["train"], tables["val"], os.path.dirname(snakemake.output.model), snakemake.config["device"]
+            tables["train"],
+            tables["val"],
+            os.path.dirname(snakemake.output.model),
+            snakemake.config["device"],
+            selection=params.selection,
         )
     except InputError as err:
         raise InputError(f"models.{name}: {err}") from err

@@ -21,6 +21,7 @@ def validate_model(snakemake):
         ValidationSettings(**params.settings),
         params.seed,
         snakemake.threads,
+        params.selection,
     )
     latent = latent_use_of(load_model(snakemake.input.model, features=params.features), tables["test"])
     if latent is not None:

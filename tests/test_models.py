@@ -8,9 +8,12 @@ from dijetgen.checkpoints import CheckpointError
 from dijetgen.errors import InputError
 from dijetgen.models import MODELS, build_model, load_model
 from dijetgen.models.vae import VariationalAutoEncoder
+from dijetgen.preprocessing import MARGIN
 from dijetgen.toy import toy_dijet_table
+from dijetgen.validation import outside_selection
 
 FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
+SELECTION = {"min_pt": 1200.0, "max_abs_eta": 2.5}
 # Small networks and few epochs: enough to see learning, fast on two CPU cores.
 TINY = {
     "ae": {"hidden": [32, 32], "latent_dim": 3, "gmm_components": 3},
@@ -25,7 +28,8 @@ TINY = {
 def trained(request, tmp_path_factory):
     kind = request.param
     model = build_model(kind, FEATURES, {"epochs": 4, "batch_size": 128, "lr": 2e-3} | TINY[kind], seed=1)
-    history = model.fit(toy_dijet_table(2000, 0), toy_dijet_table(500, 1), tmp_path_factory.mktemp(kind), device="cpu")
+    train, val = toy_dijet_table(2000, 0), toy_dijet_table(500, 1)
+    history = model.fit(train, val, tmp_path_factory.mktemp(kind), device="cpu", selection=SELECTION)
     return model, history
 
 
@@ -44,6 +48,19 @@ def test_samples_have_the_feature_columns(trained):
     assert list(events.columns) == FEATURES and len(events) == 300
     assert np.isfinite(events.to_numpy()).all() and (events[["ptj1", "mj1", "mj2"]] >= 0).all().all()
     assert events.equals(model.sample(300, seed=5)) and not events.equals(model.sample(300, seed=6))
+
+
+def test_samples_keep_j1_the_leading_jet_above_the_cut_and_every_feature_on_its_support(trained):
+    model, _ = trained
+    events = model.sample(5000, seed=7)
+    train = toy_dijet_table(2000, 0)
+    assert (events["ptj1"] > SELECTION["min_pt"]).all() and (events["ptj2"] <= events["ptj1"]).all()
+    assert (events[["mj1", "mj2", "ptj2"]] > 0).all().all()
+    for tau in ("tau21j1", "tau21j2"):
+        margin = MARGIN * (train[tau].max() - train[tau].min())
+        assert events[tau].between(train[tau].min() - margin, train[tau].max() + margin).all()
+    # The toy's eta is Gaussian, so both it and the samples have a forward j1 with a soft j2 now and then.
+    assert outside_selection(events, SELECTION) < 2 * outside_selection(train, SELECTION) + 0.01
 
 
 def test_score_is_one_finite_number_per_event(trained):

@@ -13,10 +13,11 @@ import yaml
 from dijetgen.columns import observable_names
 from dijetgen.errors import InputError
 from dijetgen.latent import latent_projection, latent_traversal, latent_use
-from dijetgen.validation import ValidationSettings, json_safe, summary_row, validate
+from dijetgen.validation import ValidationSettings, json_safe, outside_selection, summary_row, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
+SELECTION = {"min_pt": 1200.0, "max_abs_eta": 2.5}
 FAST = ValidationSettings(bootstrap=3, fpd_points=3, fpd_batches=3, kpd_batches=3, classifier_folds=3)
 
 
@@ -43,7 +44,7 @@ def toy_events(n: int, seed: int, mass_scale: float = 1.0) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def good_and_bad():
     train, test = toy_events(3000, 1), toy_events(1500, 2)
-    good = validate(toy_events(1500, 3), train, test, FEATURES, FAST, seed=0)
+    good = validate(toy_events(1500, 3), train, test, FEATURES, FAST, seed=0, selection=SELECTION)
     bad = validate(toy_events(1500, 4, mass_scale=1.3), train, test, FEATURES, FAST, seed=0)
     return good, bad
 
@@ -77,6 +78,32 @@ def test_wrong_masses_show_up_in_masses_not_in_angles(good_and_bad):
     assert row["worst_observable"] in ("mj1", "mj2")
     assert row["classifier_auc"] > 0.6 > row["classifier_auc_floor"]
     assert row["fpd"] > max(2 * row["fpd_error"], 5 * row["fpd_floor"], 0.3)
+
+
+def test_outside_selection_of_a_hand_made_table():
+    table = pd.DataFrame(
+        {
+            "ptj1": [1500.0, 1500.0, 1100.0, 1500.0, 1500.0, 1300.0],
+            "etaj1": [0.0, 0.0, 0.0, 3.0, 3.0, 0.0],
+            "ptj2": [1000.0, 1600.0, 1000.0, 1300.0, 1000.0, 1300.0],
+            "etaj2": [0.0, 0.0, 0.0, 1.0, 1.0, 2.6],
+        }
+    )
+    # In; j2 harder than j1; no jet above the cut; j1 forward but j2 hard and central (in); j1 forward and
+    # j2 soft; equal pT (in).
+    assert outside_selection(table, SELECTION) == pytest.approx(3 / 6)
+    # Without eta columns only the order and the cut can be checked.
+    assert outside_selection(table[["ptj1", "ptj2"]], SELECTION) == pytest.approx(2 / 6)
+    assert math.isnan(outside_selection(table[["etaj1"]], SELECTION))
+
+
+def test_outside_selection_is_reported_with_the_training_events_as_floor(good_and_bad):
+    good, bad = good_and_bad
+    row = summary_row("good", good)
+    # The toy events' forward j1 with a soft j2 fail, in the generated and training events alike.
+    assert 0 < row["outside_selection_floor"] < 0.05
+    assert row["outside_selection"] == pytest.approx(row["outside_selection_floor"], abs=0.01)
+    assert math.isnan(summary_row("bad", bad)["outside_selection"])  # validated without a selection
 
 
 def test_correlation_difference_is_a_feature_matrix(good_and_bad):

@@ -65,7 +65,7 @@ class GenerativeModel:
         training.check_device_overrides(self.hparams["cuda"])
         self.seed = int(seed)
         self.transform: FeatureTransform | None = None
-        self.condition_transform = FeatureTransform(self.condition, [], [], [])
+        self.condition_transform = FeatureTransform.empty(self.condition)
         self.device = torch.device("cpu")
         torch.manual_seed(self.seed)  # identical initial weights for a given seed
         self.nets: dict[str, nn.Module] = self.build(len(self.features))
@@ -113,14 +113,18 @@ class GenerativeModel:
         return batch[:, : len(self.features)], batch[:, len(self.features) :]
 
     # --- the shared interface -------------------------------------------------------------------------
-    def fit(self, train: pd.DataFrame, val: pd.DataFrame, workdir, device="auto", max_epochs=None) -> pd.DataFrame:
+    def fit(
+        self, train: pd.DataFrame, val: pd.DataFrame, workdir, device="auto", max_epochs=None, selection=None
+    ) -> pd.DataFrame:
         """Train with the shared loop (see dijetgen.training.train); returns the per-epoch history.
 
         Both frames hold the feature and condition columns. On a GPU the entry's `cuda:` overrides apply.
+        With the event `selection` ({min_pt, max_abs_eta}) that the training events passed, generated events
+        keep ptj1 above min_pt (dijetgen.preprocessing).
         """
         device = training.choose_device(device)
         self._check_condition_columns(train, "train")
-        self.transform = FeatureTransform.fit(train, self.features)
+        self.transform = FeatureTransform.fit(train, self.features, selection)
         self.condition_transform = FeatureTransform.fit(train, self.condition)
         x_train, x_val = self._standardise(train), self._standardise(val)
         self.optimizers = self.build_optimizers(training.device_hparams(self.hparams, device)["lr"])
@@ -142,7 +146,8 @@ class GenerativeModel:
         values = self._condition_values(n, seed, condition)
         c = torch.as_tensor(self.condition_transform.forward(values), dtype=torch.float32)
         if not c.isfinite().all():
-            raise InputError(f"condition: values of {', '.join(self.condition)} must be finite (and >= 0 if logged)")
+            names = ", ".join(self.condition)
+            raise InputError(f"condition: values of {names} must be finite and physical (masses >= 0)")
         generator = torch.Generator().manual_seed(seed)
         self._eval()
         with torch.no_grad():
