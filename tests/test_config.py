@@ -10,6 +10,7 @@ from dijetgen.cli import main
 from dijetgen.config import (
     beta_scan_models,
     check_config,
+    fill_derived_defaults,
     results_folder,
     sample_settings,
     schema_error_message,
@@ -270,3 +271,12 @@ def test_search_without_an_idealized_sample_runs_the_other_methods():
     )
     check_config(config)
     assert search_classifier_methods(config) == ["template", "supervised"]
+
+
+def test_split_seed_derives_from_the_master_seed_unless_given():
+    config = checked(seed=7)
+    fill_derived_defaults(config)
+    assert config["split"]["seed"] == 7
+    config = checked(seed=7, split={"seed": 3})
+    fill_derived_defaults(config)
+    assert config["split"]["seed"] == 3

@@ -228,3 +228,11 @@ def test_moving_average_of_the_weights_samples_and_survives_a_round_trip(kind, n
     assert not model.sample(200, seed=3).equals(samples)
     with pytest.raises(InputError, match="ema_decay: 1.5 must be in"):
         build_model(kind, FEATURES, {"ema_decay": 1.5}, seed=1)
+
+
+def test_score_of_a_non_finite_event_is_an_input_error(trained):
+    model, _ = trained
+    events = toy_dijet_table(5, 3)
+    events.loc[2, "mj1"] = np.nan
+    with pytest.raises(InputError, match=r"^score: 1 event\(s\) with a non-finite value .* \(first: row 2\)"):
+        model.score(events)

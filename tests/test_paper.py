@@ -13,6 +13,7 @@ from dijetgen.labels import process_label
 from dijetgen.paper import (
     booktabs,
     csv_table,
+    cutflow_table,
     figure_name,
     latex_text,
     manifest,
@@ -204,3 +205,9 @@ def test_two_clean_runs_give_the_same_manifest(tmp_path):
         manifests.append((workdir / "results/paper/manifest.tsv").read_text())
     assert manifests[0] == manifests[1]
     assert len(manifests[0].splitlines()) > 40  # figures, tables and provenance.json
+
+
+def test_cutflow_headers_write_pt_and_eta_in_math():
+    cutflows = {"qcd": {"events": 10, "fail: no jet with pT > 1200.0 GeV and |eta| < 2.5": 4, "selected": 6}}
+    table = cutflow_table(cutflows)
+    assert "$p_{T}$" in table and r"$|\eta|$" in table and "pT" not in table

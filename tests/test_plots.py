@@ -14,7 +14,7 @@ from dijetgen.plots.correlations import plot_correlation_difference, plot_mass_p
 from dijetgen.plots.distributions import plot_data_vs_generated
 from dijetgen.plots.latent import plot_latent_projection, plot_latent_traversal
 from dijetgen.plots.roc import plot_rejection, plot_sic
-from dijetgen.plots.style import save_figure
+from dijetgen.plots.style import density_label, save_figure
 from dijetgen.plots.summary import plot_training_curves, plot_w1_ratios
 
 
@@ -93,3 +93,13 @@ def test_rejection_and_sic(tmp_path):
     curves["baseline"] = roc_curve(rng.normal(size=2000), rng.normal(0.3, 1, 500))
     assert written(plot_rejection(curves, {"model": 0.76, "baseline": 0.58}), tmp_path, "roc")
     assert written(plot_sic(curves), tmp_path, "sic")
+
+
+def test_dimensionless_axes_are_labelled_probability_density_and_clipped_ratios_get_arrows():
+    assert density_label("mj1") == "Fraction of events / GeV" and density_label("tau21j1") == "Probability density"
+    rng = np.random.default_rng(0)
+    # Generated events pile up at high values, where the ratio exceeds the panel's top.
+    fig = plot_data_vs_generated(rng.uniform(0, 1, 2000), rng.uniform(0.7, 1, 2000), "tau21j1", 10, "toy")
+    arrows = [line for line in fig.axes[1].lines if line.get_marker() == "^"]
+    # The three bins above 0.7 have a ratio of about 3.3, over the panel's top at 2.
+    assert len(arrows) == 1 and len(arrows[0].get_xdata()) == 3 and (arrows[0].get_xdata() > 0.7).all()

@@ -155,3 +155,12 @@ def test_samples_come_back_as_float64_host_frames_from_any_device(kind, device, 
     assert events.dtypes.eq(np.float64).all() and isinstance(events.to_numpy(), np.ndarray)
     scores = model.score(train.iloc[:16])
     assert isinstance(scores, np.ndarray) and scores.shape == (16,) and np.isfinite(scores).all()
+
+
+@pytest.mark.parametrize(
+    ("losses", "epochs", "expected"),
+    [([3, 2, 1, 0.5], 4, True), ([3, 2, 1, 1.5, 1.6, 1.7], 6, False), ([3, 2, 1], 10, False)],
+)
+def test_training_that_ends_at_its_epoch_limit_while_improving_is_flagged(losses, epochs, expected):
+    history = pd.DataFrame({"epoch": range(1, len(losses) + 1), "val_loss": losses})
+    assert training.still_improving(history, epochs, patience=3) is expected
