@@ -34,17 +34,21 @@ DENSITY_METHODS = ("anode",)
 # value stays where real ones can be:
 # - positive quantities (masses, momenta, mjj, Δm_J, |Δη|, N-subjettiness) have a lower bound, 0 or (ptj1, the
 #   leading jet) the selection's min_pt, and a long upper tail;
-# - ratios (τ21, τ32, and ptj2 as its fraction of ptj1) are bounded on both sides by the training data's range.
+# - ratios (τ21, τ32, and ptj2 as its fraction of ptj1) and the search's mass features are bounded on both
+#   sides by the training data's range.
 #   A τ ratio has no upper bound of 1: with exclusive-kT axes τ_N can exceed τ_(N-1) (τ21 up to 1.47 in 2.4k
 #   Pythia QCD events), so its bounds come from the data;
 # - angles and signed momenta stay linear. eta too: the selection asks for one jet within |eta| < max_abs_eta,
 #   not both, so a jet's eta has no bound of its own.
 POSITIVE, BOUNDED, LINEAR = "positive", "bounded", "linear"
 POSITIVE_COLUMNS = frozenset(
-    ["mj1", "mj2", "ptj1", "ptj2", "mjj", "deltaetajj", "mjlight", "deltamj"]
-    + [f"tau{n}{jet}" for n in (1, 2, 3) for jet in ("j1", "j2")]
+    ["mj1", "mj2", "ptj1", "ptj2", "mjj", "deltaetajj"] + [f"tau{n}{jet}" for n in (1, 2, 3) for jet in ("j1", "j2")]
 )
-RATIO_COLUMNS = frozenset(["tau21j1", "tau21j2", "tau32j1", "tau32j2", "tau21jlight", "tau21jheavy"])
+# The search's mass features join the ratios, as in CATHODE (a logit of every feature's min-max-scaled
+# training range): a template event beyond the sidebands' range is one a classifier tells from data for free.
+RATIO_COLUMNS = frozenset(
+    ["tau21j1", "tau21j2", "tau32j1", "tau32j2", "tau21jlight", "tau21jheavy", "mjlight", "deltamj"]
+)
 # A column modelled as its fraction of another: j1 is the leading jet, so ptj2 / ptj1 is in [0, 1].
 FRACTION_OF = {"ptj2": "ptj1"}
 

@@ -270,7 +270,7 @@ def test_search_without_an_idealized_sample_runs_the_other_methods():
         search={"background": "qcd", "signal": "w", "idealized": None, "inject": [0]},
     )
     check_config(config)
-    assert search_classifier_methods(config) == ["template", "supervised"]
+    assert search_classifier_methods(config) == ["template", "supervised", "cwola"]
 
 
 def test_split_seed_derives_from_the_master_seed_unless_given():
