@@ -186,6 +186,7 @@ def test_process_label_names_generator_energy_jets_and_selection():
     assert process_label(config, ["rnd"]).startswith("LHCO R&D (events_rnd.h5), $\\sqrt{s}$ = 13 TeV")
 
 
+@pytest.mark.slow
 def test_paper_holds_every_stage_figure_byte_for_byte(tiny_run):
     paper = tiny_run / "results/paper"
     stage_figures = [
@@ -207,6 +208,7 @@ def test_paper_holds_every_stage_figure_byte_for_byte(tiny_run):
     assert {"ingest", "train", "validate"} <= timings
 
 
+@pytest.mark.slow
 def test_two_clean_runs_give_the_same_manifest(tmp_path):
     manifests = []
     for run in ("first", "second"):
