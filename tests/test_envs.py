@@ -4,6 +4,7 @@ holds every distribution its script imports, directly or through the dijetgen mo
 import ast
 import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,11 @@ def test_import_closure_follows_the_package_and_lazy_imports():
     assert cluster["uproot"] == "dijetgen/sources/root.py"
     assert "tqdm" in needed_distributions(ROOT / "scripts" / "validate.py")
     assert "torch" not in needed_distributions(ROOT / "scripts" / "fetch.py")
+
+
+def test_pyproject_declares_the_requirements_unpinned():
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert {name.lower() for name in declared} == requirement_pins().keys()
+    assert not [name for name in declared if not re.fullmatch(r"[A-Za-z0-9._-]+", name)], (
+        "pins live in requirements.txt"
+    )
