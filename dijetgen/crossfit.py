@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.utils.class_weight import compute_sample_weight
 from threadpoolctl import threadpool_limits
 
 from dijetgen.errors import InputError
@@ -44,12 +45,6 @@ class Ensemble:
         return np.mean([member.predict_proba(x) for member in self.members], axis=0)
 
 
-def balanced_weights(y: np.ndarray) -> np.ndarray:
-    """Per-event weights that give both classes the same total (the template is oversampled)."""
-    counts = np.bincount(y, minlength=2).astype(np.float64)
-    return (len(y) / (2 * counts))[y]
-
-
 def cross_fit(
     x: np.ndarray,
     y: np.ndarray,
@@ -75,7 +70,8 @@ def cross_fit(
             if len(np.unique(y[train])) < 2:
                 raise InputError(f"search.classifier.folds: fold {fold}'s training events hold only one class")
             classifier = make_classifier(settings, seed + 1000 * fold)
-            classifier.fit(x[train], y[train], sample_weight=balanced_weights(y[train]))
+            # Both classes weigh the same in total: the template is oversampled.
+            classifier.fit(x[train], y[train], sample_weight=compute_sample_weight("balanced", y[train]))
             for rows, values, scores in ((~train, x, train_scores), (eval_folds == fold, x_eval, eval_scores)):
                 if rows.any():
                     scores[rows] = classifier.predict_proba(values[rows])[:, 1]

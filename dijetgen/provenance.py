@@ -11,27 +11,18 @@ import hashlib
 import importlib.metadata
 import os
 import platform
+import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 
 from dijetgen.errors import InputError
 
-# The distributions whose versions shape the results (pip names).
-PACKAGES = [
-    "snakemake",
-    "torch",
-    "fastjet",
-    "awkward",
-    "numpy",
-    "pandas",
-    "scikit-learn",
-    "pythia8mc",
-    "zuko",
-    "matplotlib",
-    "mplhep",
-]
+# The pinned runtime requirements. They shape the results also where the paper job does not import them
+# (torch trained the models in other jobs), so their versions are recorded next to what the job imports.
+REQUIREMENTS = Path(__file__).resolve().parents[1] / "requirements.txt"
 
 
 def sha256(path: str) -> str:
@@ -65,9 +56,33 @@ def git_state(directory: str) -> dict:
     return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
 
 
+def distribution_key(name: str) -> str:
+    """A distribution's normalized name (PEP 503): scikit_learn, Scikit-Learn and scikit-learn are one."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def required_distributions(requirements: Path = REQUIREMENTS) -> set[str]:
+    """The names in a requirements file (`name==version` lines; comments and blank lines skipped)."""
+    names = set()
+    for line in requirements.read_text().splitlines():
+        requirement = line.split("#")[0].strip()
+        if requirement:
+            names.add(distribution_key(re.match(r"[A-Za-z0-9._-]+", requirement)[0]))
+    return names
+
+
+def imported_distributions() -> set[str]:
+    """The installed distributions that provide a module this process has imported (stdlib has none)."""
+    providers = importlib.metadata.packages_distributions()
+    top_level = {name.partition(".")[0] for name in list(sys.modules)}
+    return {distribution_key(dist) for module in top_level for dist in providers.get(module, [])}
+
+
 def package_versions() -> dict:
+    """Python's version and, sorted by name, those of the imported and the required distributions (null when
+    a required one is not installed in this environment, e.g. pythia8mc in the figures' conda env)."""
     versions = {"python": platform.python_version()}
-    for name in PACKAGES:
+    for name in sorted(imported_distributions() | required_distributions()):
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:

@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
-from test_models import FEATURES, TINY
+from helpers import FEATURES, TINY_NETWORKS
 
 from dijetgen.errors import InputError
 from dijetgen.models import build_model
@@ -37,7 +37,7 @@ def test_minus_log_density_integrates_to_one(one_dimensional):
 
 
 def test_score_is_higher_far_from_the_training_data(tmp_path):
-    model = build_model("cfm", FEATURES, TINY["cfm"] | {"epochs": 4, "batch_size": 128, "lr": 2e-3}, seed=1)
+    model = build_model("cfm", FEATURES, TINY_NETWORKS["cfm"] | {"epochs": 4, "batch_size": 128, "lr": 2e-3}, seed=1)
     model.fit(toy_dijet_table(2000, 0), toy_dijet_table(500, 1), tmp_path, device="cpu")
     near = toy_dijet_table(200, 2)
     far = near.assign(mj1=near["mj1"] * 8, etaj2=near["etaj2"] + 4, tau21j2=1 - near["tau21j2"])

@@ -124,6 +124,7 @@ def test_config_condition_check_names_the_key():
         validate(base | {"models": {"flow": {"kind": "flow", "cuda": {"hidden": [8]}}}}, schema)
 
 
+@pytest.mark.slow
 def test_workflow_stops_before_any_job_on_a_bad_condition(tmp_path):
     config = TINY | {"models": {"flow": TINY["models"]["flow"] | {"condition": ["etaj1"]}}}
     result = snakemake(tmp_path, config, "--dry-run")
@@ -131,6 +132,7 @@ def test_workflow_stops_before_any_job_on_a_bad_condition(tmp_path):
     assert "models.flow.condition: etaj1 also among the features" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_workflow_samples_a_conditional_model_at_the_test_splits_values(tiny_run):
     test = pd.read_parquet(tiny_run / "results/splits/test.parquet")
     events = pd.read_parquet(tiny_run / "results/samples/cfm.parquet")

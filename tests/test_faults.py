@@ -24,6 +24,7 @@ def kill_when(workdir, config, pattern: str, timeout: float = 180.0) -> None:
     process.wait()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("stage", "models"), [("ingest/*/*", []), ("cluster/*/*", []), ("train/*", ["gan", "flow"])])
 def test_killed_run_resumes_to_identical_results(tmp_path, tiny_run, stage, models):
     # A subset of TINY's models: each one's results depend only on its own entry, so they must equal TINY's.
@@ -40,6 +41,7 @@ def test_killed_run_resumes_to_identical_results(tmp_path, tiny_run, stage, mode
         pd.testing.assert_frame_equal(resumed, uninterrupted, check_exact=True, obj=output)
 
 
+@pytest.mark.slow
 def test_paths_with_spaces_and_quotes_work(tmp_path):
     folder = tmp_path / 'my data\'s "R&D" run'
     folder.mkdir()
@@ -49,6 +51,7 @@ def test_paths_with_spaces_and_quotes_work(tmp_path):
     assert len(pd.read_parquet(folder / "results/features/rnd.parquet")) > 0
 
 
+@pytest.mark.slow
 def test_unwritable_results_directory_is_named(tmp_path):
     (tmp_path / "results").write_text("not a directory")
     result = snakemake(tmp_path, {"samples": {"q": {"source": "pythia", "events": 10, "shards": 1}}}, "--dry-run")

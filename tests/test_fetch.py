@@ -82,6 +82,7 @@ def test_interrupted_download_resumes(server, tmp_path):
     assert target.read_bytes() == server.payload
 
 
+@pytest.mark.slow
 def test_workflow_fetches_a_url_sample_and_reports_a_wrong_md5(server, tmp_path):
     rows = random_lhco_rows(20, seed=3)[0]
     server.payload = open(write_lhco(tmp_path / "served.h5", rows), "rb").read()

@@ -38,6 +38,30 @@ def test_chi2_ndf_is_about_one_for_equal_shapes_and_large_for_different(rng):
     assert metrics.chi2_ndf(rng.normal(0.5, 1, 5000), rng.normal(size=5000)) > 10
 
 
+def hand_written_chi2_ndf(sample, reference, bins):
+    """The formula chi2_ndf had before it called scipy's chi2_contingency: ROOT's Chi2Test "UU" written out."""
+    inner = np.unique(np.quantile(reference, np.linspace(0, 1, bins + 1)[1:-1]))
+    n = np.bincount(np.searchsorted(inner, sample, side="right"), minlength=len(inner) + 1)
+    r = np.bincount(np.searchsorted(inner, reference, side="right"), minlength=len(inner) + 1)
+    used = (n + r) > 0
+    n, r = n[used].astype(np.float64), r[used].astype(np.float64)
+    chi2 = np.sum((r.sum() * n - n.sum() * r) ** 2 / (n + r)) / (n.sum() * r.sum())
+    return chi2 / (used.sum() - 1)
+
+
+@pytest.mark.parametrize("bins", [2, 3, 40])
+def test_chi2_ndf_equals_the_hand_written_formula(rng, bins):
+    for sample, reference in [
+        (rng.normal(0.2, 1.1, 700), rng.normal(size=1300)),
+        (rng.exponential(size=50), rng.exponential(size=4000)),
+        (rng.integers(0, 5, 900).astype(float), rng.integers(0, 4, 600).astype(float)),  # discrete: bins merge
+        (rng.normal(size=300), rng.normal(5, 1, 300)),  # sample beyond the reference: outer bins only
+    ]:
+        assert metrics.chi2_ndf(sample, reference, bins) == pytest.approx(
+            hand_written_chi2_ndf(sample, reference, bins), rel=1e-12
+        )
+
+
 def test_chi2_ndf_keeps_every_event_of_a_discrete_reference():
     reference = np.repeat([0.0, 1.0], 500)  # quantile edges collapse to one
     assert metrics.chi2_ndf(reference, reference, bins=40) == 0

@@ -2,6 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from helpers import FEATURES, SELECTION, TINY_NETWORKS
 from scipy.stats import norm
 
 from dijetgen.checkpoints import CheckpointError
@@ -12,22 +13,11 @@ from dijetgen.preprocessing import MARGIN
 from dijetgen.toy import toy_dijet_table
 from dijetgen.validation import outside_selection
 
-FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
-SELECTION = {"min_pt": 1200.0, "max_abs_eta": 2.5}
-# Small networks and few epochs: enough to see learning, fast on two CPU cores.
-TINY = {
-    "ae": {"hidden": [32, 32], "latent_dim": 3, "gmm_components": 3},
-    "vae": {"hidden": [32, 32], "latent_dim": 3, "kl_warmup_epochs": 1},
-    "gan": {"hidden": [32, 32], "latent_dim": 4, "lr": 1e-3},
-    "flow": {"hidden": [32, 32], "transforms": 2},
-    "cfm": {"hidden": [32, 32], "solver": "rk4", "steps": 8},
-}
-
 
 @pytest.fixture(scope="module", params=sorted(MODELS))
 def trained(request, tmp_path_factory):
     kind = request.param
-    model = build_model(kind, FEATURES, {"epochs": 4, "batch_size": 128, "lr": 2e-3} | TINY[kind], seed=1)
+    model = build_model(kind, FEATURES, {"epochs": 4, "batch_size": 128, "lr": 2e-3} | TINY_NETWORKS[kind], seed=1)
     train, val = toy_dijet_table(2000, 0), toy_dijet_table(500, 1)
     history = model.fit(train, val, tmp_path_factory.mktemp(kind), device="cpu", selection=SELECTION)
     return model, history
@@ -124,7 +114,7 @@ def test_unknown_kind_and_hyperparameters_are_input_errors():
 
 
 def test_same_seed_same_initial_weights_and_another_seed_others():
-    first, again, other = (build_model("flow", FEATURES, TINY["flow"], seed=s) for s in (3, 3, 4))
+    first, again, other = (build_model("flow", FEATURES, TINY_NETWORKS["flow"], seed=s) for s in (3, 3, 4))
     for a, b in zip(first.nets["flow"].parameters(), again.nets["flow"].parameters()):
         assert a.equal(b)
     assert not all(a.equal(c) for a, c in zip(first.nets["flow"].parameters(), other.nets["flow"].parameters()))
@@ -153,7 +143,7 @@ def test_flow_score_is_minus_log_density_in_physical_units(tmp_path):
 
 def test_wgan_gp_critic_takes_a_fresh_real_batch_for_each_step(tmp_path):
     train = toy_dijet_table(1000, 0)
-    hparams = TINY["gan"] | {"loss": "wgan-gp", "n_critic": 5, "epochs": 1, "batch_size": 100}
+    hparams = TINY_NETWORKS["gan"] | {"loss": "wgan-gp", "n_critic": 5, "epochs": 1, "batch_size": 100}
     gan = build_model("gan", FEATURES, hparams, seed=0)
     seen = []
     gan.nets["discriminator"].register_forward_pre_hook(lambda module, inputs: seen.append(inputs[0].detach()))
@@ -168,14 +158,14 @@ def test_wgan_gp_critic_takes_a_fresh_real_batch_for_each_step(tmp_path):
 
 
 def test_wgan_gp_trains(tmp_path):
-    gan = build_model("gan", FEATURES, TINY["gan"] | {"loss": "wgan-gp", "n_critic": 2, "epochs": 2}, seed=0)
+    gan = build_model("gan", FEATURES, TINY_NETWORKS["gan"] | {"loss": "wgan-gp", "n_critic": 2, "epochs": 2}, seed=0)
     history = gan.fit(toy_dijet_table(600, 0), toy_dijet_table(200, 1), tmp_path, device="cpu")
     assert {"wasserstein", "gp", "val_w1"} <= set(history.columns)
     assert np.isfinite(gan.score(toy_dijet_table(10, 2))).all()
 
 
 def test_vae_can_sample_its_latent_from_a_mixture_fitted_to_the_training_codes(tmp_path):
-    hparams = {"epochs": 4, "batch_size": 128, "lr": 2e-3, "latent_sampling": "mixture"} | TINY["vae"]
+    hparams = {"epochs": 4, "batch_size": 128, "lr": 2e-3, "latent_sampling": "mixture"} | TINY_NETWORKS["vae"]
     model = build_model("vae", FEATURES, hparams | {"gmm_components": 2}, seed=1)
     model.fit(toy_dijet_table(2000, 0), toy_dijet_table(500, 1), tmp_path / "run", device="cpu")
     prior = model.nets["prior"]
@@ -190,7 +180,7 @@ def test_vae_can_sample_its_latent_from_a_mixture_fitted_to_the_training_codes(t
 
 
 def test_ae_samples_carry_the_width_of_its_training_residuals(tmp_path):
-    hparams = {"epochs": 4, "batch_size": 128, "lr": 2e-3} | TINY["ae"]
+    hparams = {"epochs": 4, "batch_size": 128, "lr": 2e-3} | TINY_NETWORKS["ae"]
     train = toy_dijet_table(2000, 0)
     noisy = build_model("ae", FEATURES, hparams, seed=1)
     noisy.fit(train, toy_dijet_table(500, 1), tmp_path / "noisy", device="cpu")
@@ -209,7 +199,7 @@ def test_ae_samples_carry_the_width_of_its_training_residuals(tmp_path):
 
 @pytest.mark.parametrize(("kind", "net"), [("gan", "generator"), ("cfm", "field")])
 def test_moving_average_of_the_weights_samples_and_survives_a_round_trip(kind, net, tmp_path):
-    hparams = {"epochs": 3, "batch_size": 100, "lr": 2e-3, "ema_decay": 0.9} | TINY[kind]
+    hparams = {"epochs": 3, "batch_size": 100, "lr": 2e-3, "ema_decay": 0.9} | TINY_NETWORKS[kind]
     model = build_model(kind, FEATURES, hparams, seed=1)
     history = model.fit(toy_dijet_table(1000, 0), toy_dijet_table(300, 1), tmp_path / "run", device="cpu")
     average = model.nets[f"{net}_ema"]

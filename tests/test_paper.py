@@ -4,8 +4,10 @@ import hashlib
 import json
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from conftest import ROOT, TINY, snakemake
 
 from dijetgen.errors import InputError
@@ -24,7 +26,7 @@ from dijetgen.paper import (
     with_error,
 )
 from dijetgen.plots.style import save_figure
-from dijetgen.provenance import PACKAGES, git_state, provenance, stage_times
+from dijetgen.provenance import REQUIREMENTS, git_state, provenance, required_distributions, stage_times
 
 # The smallest config that still has every kind of paper file: one model with latent figures, a signal for
 # the anomaly figures and tables, one shard per sample.
@@ -135,11 +137,21 @@ def test_provenance_names_code_versions_seeds_and_inputs(tmp_path):
     config = {"seed": 1, "split": {"seed": 2}, "samples": {"rnd": {"source": "lhco", "path": str(data)}}}
     record = provenance(config, samples, git_state(str(ROOT)), [], ["cpu"])
     assert len(record["git"]["commit"]) == 40 and isinstance(record["git"]["dirty"], bool)
-    assert set(PACKAGES) | {"python"} == set(record["versions"])
+    versions = record["versions"]
+    # Every requirement, installed or not, and what this process imported beyond them (pytest), without a list.
+    assert required_distributions() <= versions.keys() and {"python", "pytest", "pyyaml"} <= versions.keys()
+    assert versions["numpy"] == np.__version__ and versions["pyyaml"] == yaml.__version__
+    assert list(versions) == ["python", *sorted(set(versions) - {"python"})]
     assert record["seeds"] == {"seed": 1, "split": 2, "samples": {"rnd": 3}}
     assert record["inputs"] == [{"path": str(data), "size": 6, "sha256": hashlib.sha256(b"events").hexdigest()}]
     assert "gpu" not in record["machine"] and record["machine"]["cpu"]
     assert provenance(config, samples, git_state(str(ROOT)), [], ["cpu"]) == record
+
+
+def test_required_distributions_are_the_normalized_requirement_names():
+    names = required_distributions(REQUIREMENTS)
+    assert {"torch", "scikit-learn", "pyyaml", "snakemake-executor-plugin-slurm"} <= names
+    assert len(names) == sum(1 for line in REQUIREMENTS.read_text().splitlines() if "==" in line)
 
 
 def test_outside_git_the_commit_is_null(tmp_path):
@@ -174,6 +186,7 @@ def test_process_label_names_generator_energy_jets_and_selection():
     assert process_label(config, ["rnd"]).startswith("LHCO R&D (events_rnd.h5), $\\sqrt{s}$ = 13 TeV")
 
 
+@pytest.mark.slow
 def test_paper_holds_every_stage_figure_byte_for_byte(tiny_run):
     paper = tiny_run / "results/paper"
     stage_figures = [
@@ -195,6 +208,7 @@ def test_paper_holds_every_stage_figure_byte_for_byte(tiny_run):
     assert {"ingest", "train", "validate"} <= timings
 
 
+@pytest.mark.slow
 def test_two_clean_runs_give_the_same_manifest(tmp_path):
     manifests = []
     for run in ("first", "second"):

@@ -4,7 +4,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from test_validation import FAST, FEATURES, LinearAutoEncoder, toy_events
+from helpers import FAST, FEATURES, LinearAutoEncoder, toy_events
 
 from dijetgen.anomaly import roc_curve
 from dijetgen.latent import latent_projection, latent_traversal

@@ -67,6 +67,7 @@ def test_no_profile_asks_for_a_gpu_the_config_did_not_ask_for(name):
     assert asking == set()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PROFILES)
 def test_snakemake_accepts_the_profile(name, tmp_path):
     """A dry run with the profile: Snakemake parses it and applies its resources to the plan."""

@@ -276,12 +276,14 @@ def search_run(tmp_path_factory):
     return workdir, TARGETS
 
 
+@pytest.mark.slow
 def test_search_steps_are_cached(search_run):
     workdir, targets = search_run
     result = snakemake(workdir, TINY_SEARCH, *targets, "--dry-run")
     assert result.returncode == 0 and "Nothing to be done" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_closure_at_inject_zero_against_the_idealized_sample(search_run):
     """Data against an independent background sample (an exact template) cannot be told apart."""
     workdir, _ = search_run
@@ -289,6 +291,7 @@ def test_closure_at_inject_zero_against_the_idealized_sample(search_run):
     assert abs(closure["cross_validated_auc"] - 0.5) < 3 * closure["auc_error"]
 
 
+@pytest.mark.slow
 def test_every_search_event_gets_an_out_of_fold_score(search_run):
     workdir, _ = search_run
     events = pd.read_parquet(workdir / "results/search/inject_20/events.parquet")
@@ -300,6 +303,7 @@ def test_every_search_event_gets_an_out_of_fold_score(search_run):
     assert flow.isna().any() and flow.notna().any()  # its training events are left out
 
 
+@pytest.mark.slow
 def test_search_summary_has_every_method_and_injection(search_run):
     workdir, _ = search_run
     summary = pd.read_csv(workdir / "results/search/summary.csv")
@@ -318,6 +322,7 @@ def test_search_summary_has_every_method_and_injection(search_run):
         assert (workdir / f"results/search/figures/{name}.pdf").stat().st_size > 0
 
 
+@pytest.mark.slow
 def test_bump_hunt_gives_a_significance_per_injection_repeat_and_working_point(search_run):
     workdir, _ = search_run
     table = pd.read_csv(workdir / "results/search/bumphunt.csv")

@@ -61,6 +61,7 @@ def job_record(cluster: SlurmCluster, job_id: str) -> dict[str, str]:
     return dict(field.split("=", 1) for field in line.split() if "=" in field)
 
 
+@pytest.mark.slow
 def test_features_of_a_sharded_sample_run_as_sbatch_jobs(cluster, tmp_path):
     config = {"seed": 7, "shards": 2, "samples": {"qcd": {"source": "pythia", "process": "qcd", "events": 100}}}
     result = run_on_slurm(cluster, snakemake_command(tmp_path, config, "results/features/qcd.parquet"))
@@ -85,6 +86,7 @@ def test_features_of_a_sharded_sample_run_as_sbatch_jobs(cluster, tmp_path):
     print("\n".join(f"sbatch job {job_id}: {rules[job_id]}, log {log}" for job_id, log in sorted(jobs.items())))
 
 
+@pytest.mark.slow
 def test_the_profile_gives_train_a_gpu(cluster, tmp_path):
     """A training rule's gpu=1 goes through sbatch as --gpus=1, and SLURM grants the GPU."""
     (tmp_path / "Snakefile").write_text(GPU_SNAKEFILE)

@@ -7,8 +7,11 @@ import subprocess
 import time
 
 import pandas as pd
-from conftest import TINY, random_lhco_rows, snakemake, snakemake_command, write_lhco
-from test_workflow import planned_jobs
+import pytest
+from conftest import TINY, planned_jobs, random_lhco_rows, snakemake, snakemake_command, write_lhco
+
+# Every test here runs Snakemake.
+pytestmark = pytest.mark.slow
 
 
 def lhco_study(path: str, **changes) -> dict:

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from test_models import FEATURES, TINY
+from helpers import FEATURES, TINY_NETWORKS
 from torch import nn
 
 from dijetgen import training
@@ -81,7 +81,7 @@ def test_corrupt_resume_checkpoint_names_the_file(tmp_path):
 
 @pytest.mark.parametrize("kind", sorted(MODELS))
 def test_resume_after_interruption_matches_an_uninterrupted_run(kind, tmp_path):
-    hparams = TINY[kind] | {"epochs": 3, "batch_size": 128, "patience": 5}
+    hparams = TINY_NETWORKS[kind] | {"epochs": 3, "batch_size": 128, "patience": 5}
     train, val = toy_dijet_table(600, 0), toy_dijet_table(200, 1)
     straight = build_model(kind, FEATURES, hparams, seed=4)
     straight.fit(train, val, tmp_path / "straight", device="cpu")
@@ -128,7 +128,7 @@ def test_cuda_block_replaces_settings_only_on_a_gpu():
 
 
 def test_cpu_training_ignores_the_cuda_block(tmp_path):
-    hparams = TINY["cfm"] | {"epochs": 2, "batch_size": 128}
+    hparams = TINY_NETWORKS["cfm"] | {"epochs": 2, "batch_size": 128}
     train, val = toy_dijet_table(400, 0), toy_dijet_table(100, 1)
     plain = build_model("cfm", FEATURES, hparams, seed=3)
     history = plain.fit(train, val, tmp_path / "plain", device="cpu")
@@ -144,7 +144,7 @@ DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("kind", sorted(MODELS))
 def test_samples_come_back_as_float64_host_frames_from_any_device(kind, device, tmp_path):
-    model = build_model(kind, FEATURES, TINY[kind] | {"epochs": 1, "condition": ["mjj"]}, seed=0)
+    model = build_model(kind, FEATURES, TINY_NETWORKS[kind] | {"epochs": 1, "condition": ["mjj"]}, seed=0)
     train = toy_dijet_table(300, 0).assign(mjj=lambda t: 2 * t["ptj1"])
     model.fit(train, train, tmp_path, device=device)
     assert model.device.type == device and all(

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from helpers import FAST, FEATURES, SELECTION, LinearAutoEncoder, toy_events
 
 from dijetgen.columns import observable_names
 from dijetgen.errors import InputError
@@ -16,29 +17,6 @@ from dijetgen.latent import latent_projection, latent_traversal, latent_use
 from dijetgen.validation import ValidationSettings, json_safe, outside_selection, summary_row, validate
 
 ROOT = Path(__file__).resolve().parents[1]
-FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
-SELECTION = {"min_pt": 1200.0, "max_abs_eta": 2.5}
-FAST = ValidationSettings(bootstrap=3, fpd_points=3, fpd_batches=3, kpd_batches=3, classifier_folds=3)
-
-
-def toy_events(n: int, seed: int, mass_scale: float = 1.0) -> pd.DataFrame:
-    """Dijet-like features with a pT-mass correlation; mass_scale mimics a model that gets the masses wrong."""
-    rng = np.random.default_rng(seed)
-    ptj1 = 1200 + rng.exponential(200, n)
-    mj1 = mass_scale * (0.05 * ptj1 + rng.exponential(60, n))
-    return pd.DataFrame(
-        {
-            "ptj1": ptj1,
-            "etaj1": rng.normal(0, 1, n),
-            "mj1": mj1,
-            "ptj2": ptj1 * rng.uniform(0.7, 1.0, n),
-            "etaj2": rng.normal(0, 1, n),
-            "dphijj": rng.normal(np.pi, 0.2, n),
-            "mj2": mass_scale * rng.exponential(50, n),
-            "tau21j1": rng.beta(5, 3, n),
-            "tau21j2": rng.beta(5, 3, n),
-        }
-    )
 
 
 @pytest.fixture(scope="module")
@@ -118,19 +96,6 @@ def test_metrics_are_strict_json_after_json_safe(good_and_bad):
     text = json.dumps(json_safe(good | {"odd": [math.nan, np.float64(math.inf), 1.5]}), allow_nan=False)
     assert json.loads(text)["odd"] == [None, None, 1.5]
     assert summary_row("good", json.loads(text))["median_w1_ratio"] > 0
-
-
-class LinearAutoEncoder:
-    """A stand-in for a trained VAE: the code is two fixed linear combinations of the standardised masses."""
-
-    features = ["mj1", "mj2", "tau21j1"]
-
-    def encode(self, table):
-        return np.column_stack([(table["mj1"] - 100) / 50, (table["mj2"] - 50) / 50])
-
-    def decode(self, z):
-        z = np.asarray(z)
-        return pd.DataFrame({"mj1": 100 + 50 * z[:, 0], "mj2": 50 + 50 * z[:, 1], "tau21j1": 0.5 + 0 * z[:, 0]})
 
 
 def test_latent_traversal_moves_each_feature_with_its_dimension():

@@ -3,10 +3,13 @@
 import json
 
 import pandas as pd
-from conftest import TINY, snakemake
-from test_workflow import planned_jobs
+import pytest
+from conftest import TINY, planned_jobs, snakemake
 
 from dijetgen.columns import observable_names
+
+# Every test here runs Snakemake.
+pytestmark = pytest.mark.slow
 
 
 def test_every_model_has_metrics_and_a_summary_row(tiny_run):
