@@ -110,6 +110,18 @@ def snakemake(workdir: Path, config: dict, *args: str) -> subprocess.CompletedPr
     return subprocess.run(snakemake_command(workdir, config, *args), capture_output=True, text=True, timeout=1200)
 
 
+def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
+    """(rule, wildcards) of every job in a dry run's plan."""
+    jobs, rule = set(), None
+    for line in result.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("rule ") and line.endswith(":"):
+            rule = line[5:-1]
+        elif line.startswith("wildcards:") and rule:
+            jobs.add(f"{rule}[{line[len('wildcards:') :].strip()}]")
+    return jobs
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
     """One real run of the whole workflow on TINY, shared by the integration tests that only read it."""

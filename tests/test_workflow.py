@@ -6,23 +6,11 @@ import sys
 
 import pandas as pd
 import yaml
-from conftest import ROOT, TINY, random_lhco_rows, snakemake, snakemake_command, write_lhco
+from conftest import ROOT, TINY, planned_jobs, random_lhco_rows, snakemake, snakemake_command, write_lhco
 
 from dijetgen.features import FEATURE_COLUMNS
 
 MODEL_FEATURES = yaml.safe_load((ROOT / "config.schema.yaml").read_text())["properties"]["features"]["default"]
-
-
-def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
-    """(rule, wildcards) of every job in a dry run's plan."""
-    jobs, rule = set(), None
-    for line in result.stdout.splitlines():
-        line = line.strip()
-        if line.startswith("rule ") and line.endswith(":"):
-            rule = line[5:-1]
-        elif line.startswith("wildcards:") and rule:
-            jobs.add(f"{rule}[{line[len('wildcards:') :].strip()}]")
-    return jobs
 
 
 def test_feature_tables_follow_the_contract(tiny_run):
