@@ -62,10 +62,3 @@ def test_the_amplification_table_has_each_size_with_errors_over_draws(replicated
     assert row["amplification_error"] > 0 and row["training_distance"] > 0
     curves = pd.read_csv(results / "flow/size30/curves.csv")
     assert set(curves["kind"]) == {"truth", "generated", "training"}
-
-
-def test_a_training_size_larger_than_the_train_split_is_named(replicated_run):
-    config = REPLICATED | {"amplification": REPLICATED["amplification"] | {"sizes": [5000]}}
-    result = snakemake(replicated_run, config, TARGETS[1])
-    assert result.returncode != 0
-    assert "dijetgen error: amplification.sizes: N = 5000 exceeds the train split's" in result.stderr
