@@ -35,6 +35,7 @@ include: "rules/validate.smk"
 include: "rules/anomaly.smk"
 include: "rules/search.smk"
 include: "rules/beta_scan.smk"
+include: "rules/amplification.smk"
 include: "rules/paper.smk"
 
 
@@ -46,5 +47,6 @@ rule all:
         ANOMALY_OUTPUTS,
         SEARCH_OUTPUTS,
         BETA_SCAN_OUTPUTS,
+        AMPLIFICATION_OUTPUTS,
         PAPER_OUTPUTS,
     default_target: True

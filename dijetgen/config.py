@@ -15,6 +15,7 @@ import numpy as np
 from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, MODEL_COLUMNS, SEARCH_COLUMNS
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import check_condition, resolve
+from dijetgen.replicas import training_hparams
 
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
 DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
@@ -156,12 +157,24 @@ def check_config(config: dict) -> None:
     fractions = {part: config["split"][part] for part in ("train", "val", "test")}
     if not np.isclose(sum(fractions.values()), 1.0):
         raise InputError(f"split: fractions {fractions} sum to {sum(fractions.values()):g}, not 1")
+    if "amplification" in config:
+        check_amplification(config)
     for name, hparams in config["models"].items():
         try:
             resolve(hparams["kind"], hparams)
         except InputError as err:
             raise InputError(f"models.{name}.{err}") from None
         check_condition(name, hparams, config["features"], MODEL_COLUMNS)
+
+
+def check_amplification(config: dict) -> None:
+    """The `amplification:` entry names unconditional models under `models:` (the sizes are checked against
+    the train split when it exists, dijetgen.amplification.check_sizes)."""
+    for name in config["amplification"]["models"]:
+        if name not in config["models"]:
+            raise InputError(f"amplification.models: {name} is not under models:")
+        if config["models"][name].get("condition"):
+            raise InputError(f"amplification.models: {name} is conditional; amplification needs an unconditional model")
 
 
 def check_search(config: dict) -> None:
@@ -274,7 +287,7 @@ def beta_scan_models(config: dict) -> dict[str, dict]:
     base = config["models"].get(scan["base"])
     if base is None or base["kind"] != "vae":
         raise InputError(f"beta_scan.base: {scan['base']!r} is not a model of kind vae under `models`")
-    return {f"beta{beta:g}": base | scan["hparams"] | {"beta": float(beta)} for beta in scan["betas"]}
+    return {f"beta{beta:g}": training_hparams(base) | scan["hparams"] | {"beta": float(beta)} for beta in scan["betas"]}
 
 
 def signal_sample(config: dict) -> str | None:

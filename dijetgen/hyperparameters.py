@@ -19,6 +19,9 @@ COMMON_DEFAULTS = {
     "condition": [],
     "cuda": {},
 }
+# Keys of a model entry that are not hyperparameters of its training: the kind, and how many replicas of it
+# train (dijetgen.replicas), which no single training depends on.
+ENTRY_KEYS = ("kind", "replicas")
 KIND_DEFAULTS = {
     "ae": {"latent_dim": 6, "gmm_components": 20, "residual_noise": True},
     "vae": {
@@ -54,14 +57,14 @@ KIND_DEFAULTS = {
 
 
 def resolve(kind: str, hparams: dict) -> dict:
-    """The kind's defaults updated with `hparams` (without `kind`); an unknown kind or key is an InputError."""
+    """The kind's defaults updated with `hparams` (without ENTRY_KEYS); an unknown kind or key is an InputError."""
     if kind not in KIND_DEFAULTS:
         raise InputError(f"kind: {kind!r} is not one of {', '.join(KIND_DEFAULTS)}")
     known = COMMON_DEFAULTS | KIND_DEFAULTS[kind]
-    unknown = sorted(set(hparams) - set(known) - {"kind"})
+    unknown = sorted(set(hparams) - set(known) - set(ENTRY_KEYS))
     if unknown:
         raise InputError(f"{', '.join(unknown)}: not a hyperparameter of kind {kind} ({', '.join(known)})")
-    return known | {key: value for key, value in hparams.items() if key != "kind"}
+    return known | {key: value for key, value in hparams.items() if key not in ENTRY_KEYS}
 
 
 def condition_problem(condition: list[str], features: list[str]) -> str | None:

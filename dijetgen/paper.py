@@ -55,6 +55,11 @@ HEADERS = {
     "predicted": "Predicted",
     "predicted_error": "Error",
     "significance": "Z",
+    "size": "$N$",
+    "training_distance": "$d$(training)",
+    "generated_distance": "$d$(generated)",
+    "amplification": "Amplification",
+    "training_amplification": "Training set's",
 }
 MISSING = "--"
 
@@ -180,8 +185,11 @@ def read_json(path: str) -> dict:
         return json.load(file)
 
 
-def fidelity_table(metrics_paths: list[str]) -> str:
-    """One row per model: median W1 ratio, median KS, FPD, KPD and classifier AUC, each beside its floor."""
+def fidelity_table(metrics_paths: list[str], summary_path: str | None = None) -> str:
+    """One row per model: median W1 ratio, median KS, FPD, KPD and classifier AUC, each beside its floor; and
+    when some model has replicas, the standard deviations over its replicas from `summary_path` (summary.csv)."""
+    summary = pd.read_csv(summary_path).set_index("model") if summary_path else None
+    spreads = summary is not None and "replicas" in summary and (summary["replicas"] > 1).any()
     rows = []
     for path in metrics_paths:
         metrics = read_json(path)
@@ -194,6 +202,10 @@ def fidelity_table(metrics_paths: list[str]) -> str:
             row += [
                 with_error(metrics[key][part]["value"], metrics[key][part]["error"]) for part in ("generated", "floor")
             ]
+        if spreads:
+            model = summary.loc[metrics["model"]]
+            row += [number(int(model["replicas"]))]
+            row += [number(model[f"{key}_replica_std"]) for key in ("median_w1_ratio", "fpd", "classifier_auc")]
         rows.append(row)
     header = ["Model", "median", "model", "floor"] + ["model", "floor"] * 3
     groups = [(r"$W_1$ ratio", 1), ("KS (median)", 2), ("FPD", 2), ("KPD", 2), ("Classifier AUC", 2)]
@@ -202,18 +214,33 @@ def fidelity_table(metrics_paths: list[str]) -> str:
         "against the test split at equal size. W1 ratio = W1(model, test) / W1(train, test), median over all\n"
         "observables (floor 1). KS: median over observables. FPD, KPD: standardised features, with errors."
     )
+    if spreads:
+        header += ["replicas", r"$W_1$ ratio", "FPD", "AUC"]
+        groups += [("Std over replicas", 4)]
+        comment += (
+            "\nA model with replicas is their ensemble (events drawn evenly from every replica); the last\n"
+            "columns give the standard deviation over its replicas of the median W1 ratio, FPD and classifier AUC."
+        )
     return booktabs(header, rows, comment, groups)
 
 
 def csv_table(path: str, columns: list[str] | None, comment: str) -> str:
-    """A stage's summary CSV as a table: `columns` (all when None), numbers to three significant digits."""
+    """A stage's summary CSV as a table: `columns` (all when None), numbers to three significant digits; a
+    column X with X_error among the columns too shows as one cell, X ± error."""
     table = pd.read_csv(path)
     columns = columns or list(table.columns)
-    header = [latex_text(HEADERS.get(column, column)) for column in columns]
-    rows = [
-        [number(value) if isinstance(value, int | float | np.number) else latex_text(value) for value in row]
-        for row in table[columns].itertuples(index=False)
-    ]
+    shown = [column for column in columns if not (column.endswith("_error") and column[: -len("_error")] in columns)]
+    header = [latex_text(HEADERS.get(column, column)) for column in shown]
+    rows = []
+    for record in table[columns].itertuples(index=False):
+        values, row = dict(zip(columns, record)), []
+        for column in shown:
+            value = values[column]
+            if f"{column}_error" in columns:
+                row.append(with_error(value, values[f"{column}_error"]))
+            else:
+                row.append(number(value) if isinstance(value, int | float | np.number) else latex_text(value))
+        rows.append(row)
     return booktabs(header, rows, comment)
 
 

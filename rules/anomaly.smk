@@ -21,7 +21,8 @@ ANOMALY_INPUTS = {
 
 rule anomaly:
     input:
-        model=results("models/{model}/model.pt"),
+        # An ensemble's score is its replicas' mean score.
+        models=trained("model.pt"),
         **ANOMALY_INPUTS,
     output:
         **anomaly_outputs("{model}", "{model}"),

@@ -60,6 +60,7 @@ rule beta_scan_validate:
     input:
         generated=f"{SCAN}/{{model}}/samples.parquet",
         model=f"{SCAN}/{{model}}/model.pt",
+        training=f"{SCAN}/{{model}}/config.json",
         train=results("splits/train.parquet"),
         test=results("splits/test.parquet"),
     output:

@@ -2,7 +2,7 @@ from dijetgen.config import signal_sample
 from dijetgen.config import check_config, results_folder, sample_settings, writable_directory_problem
 from dijetgen.errors import InputError
 from dijetgen.labels import process_label
-from dijetgen.replicas import replica_seed
+from dijetgen.replicas import model_replicas, replica_seed, trainings_behind
 from dijetgen.run_record import remove_run_record, running_elsewhere, write_run_record
 
 # One study, one folder: every output of this config lives under `results:` (default results/), so two
@@ -97,3 +97,19 @@ def search_reference(wildcards):
         "template": {"reference": results(f"search/inject_{wildcards.inject}/repeat{wildcards.repeat}/template.parquet")},
         "idealized": {"reference": results("search/idealized.parquet")},
     }.get(wildcards.method, {})
+
+
+# Each model's trainings (dijetgen.replicas): one, or with `replicas:` K > 1 one per seed, and their ensemble
+# under the model's own name.
+REPLICAS = model_replicas(config)
+TRAININGS = {replica.training: replica for group in REPLICAS.values() for replica in group}
+REPLICA_NAMES = {replica.name: replica for group in REPLICAS.values() for replica in group}
+ENSEMBLES = {model: [replica.name for replica in group] for model, group in REPLICAS.items() if len(group) > 1}
+
+
+def trained(file):
+    """Input function: `file` (model.pt, config.json) of each training behind the {model} wildcard: one
+    replica's, or every replica's of an ensemble."""
+    return lambda wildcards: [
+        results(f"models/{folder}/{file}") for folder in trainings_behind(REPLICAS, wildcards.model)
+    ]

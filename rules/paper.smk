@@ -19,12 +19,19 @@ PAPER_STAGES = {
         ["inject", "repeat", "efficiency", "observed", "predicted", "predicted_error", "significance"],
     ),
     "beta_scan": paper_stage(BETA_SCAN_OUTPUTS, results("beta_scan/summary.csv")),
+    "amplification": paper_stage(
+        AMPLIFICATION_OUTPUTS,
+        results("amplification/summary.csv"),
+        ["model", "size", "training_distance", "training_distance_error", "generated_distance"]
+        + ["generated_distance_error", "amplification", "amplification_error", "censored"]
+        + ["training_amplification", "training_amplification_error"],
+    ),
 }
 PAPER_FIGURES = paper_figures(
     [path for stage in PAPER_STAGES.values() for path in stage["outputs"]], f"{PAPER}/figures", RESULTS
 )
 PAPER_TABLES = {name: stage for name, stage in PAPER_STAGES.items() if stage["table"]}
-PAPER_METRICS = [path for path in VALIDATION_OUTPUTS if path.endswith("metrics.json")]
+PAPER_METRICS = expand(results("validation/{model}/metrics.json"), model=MODELS)
 PAPER_SAMPLES = {name: sample_settings(config, name) for name in SAMPLES}
 
 
@@ -37,6 +44,8 @@ rule paper:
             for shard in range(sample["shards"])
         ],
         models=expand(results("models/{model}/config.json"), model=MODELS),
+        # The replica spreads of fidelity.tex.
+        **({"summary": results("validation/summary.csv")} if PAPER_METRICS else {}),
     output:
         figures=list(PAPER_FIGURES),
         **({"fidelity": paper_table("fidelity", "paper_fidelity")} if PAPER_METRICS else {}),

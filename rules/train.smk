@@ -1,8 +1,10 @@
+from dijetgen.replicas import training_hparams
+
 MODELS = list(config["models"])
 
 
 wildcard_constraints:
-    model="|".join(MODELS) or "no-models",
+    model="|".join(sorted(set(MODELS) | set(TRAININGS) | set(REPLICA_NAMES))) or "no-models",
 
 
 rule train:
@@ -16,11 +18,14 @@ rule train:
     params:
         # Only this model's entry, so editing one model retrains only that one. The device is read from
         # snakemake.config instead: moving a run to a GPU should not invalidate finished models (an entry's
-        # `cuda:` block, which a GPU run applies, is part of the entry).
-        hparams=lambda wildcards: config["models"][wildcards.model],
+        # `cuda:` block, which a GPU run applies, is part of the entry). The replica count is not: adding a
+        # replica trains only the new one.
+        hparams=lambda wildcards: training_hparams(config["models"][TRAININGS[wildcards.model].model]),
         features=config["features"],
         selection=config["selection"],  # generated events keep ptj1 above its min_pt
-        seed=config["seed"],
+        seed=lambda wildcards: TRAININGS[wildcards.model].seed,
+    wildcard_constraints:
+        model="|".join(TRAININGS) or "no-models",
     threads: config["threads"]
     resources:
         # Snakemake's standard gpu resource for SLURM and the like; HTCondor's plugin reads request_gpus.

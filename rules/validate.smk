@@ -11,8 +11,8 @@ LATENT_MODELS = [name for name, hparams in config["models"].items() if hparams["
 rule validate:
     input:
         generated=results("samples/{model}.parquet"),
-        model=results("models/{model}/model.pt"),
-        training=results("models/{model}/config.json"),
+        model=trained("model.pt"),
+        training=trained("config.json"),
         train=results("splits/train.parquet"),
         test=results("splits/test.parquet"),
     output:
@@ -93,13 +93,19 @@ rule latent_figures:
         "../scripts/plot_latent.py"
 
 
+# Every validated name: each model (the ensemble of a model with replicas), and each replica of an ensemble.
+VALIDATED = MODELS + [name for names in ENSEMBLES.values() for name in names]
+
+
 rule validation_summary:
     input:
-        expand(results("validation/{model}/metrics.json"), model=MODELS),
+        expand(results("validation/{model}/metrics.json"), model=VALIDATED),
     output:
         table=for_report(results("validation/summary.csv"), "summary", "Summary", table="validation summary"),
         w1_ratios=for_report(results("validation/figures/w1_ratios.png"), "w1_ratios", "Summary", figure="W1 ratios"),
         w1_ratios_pdf=results("validation/figures/w1_ratios.pdf"),
+    params:
+        replicas={model: ENSEMBLES.get(model, [model]) for model in MODELS},
     log:
         results("logs/validation_summary.log"),
     benchmark:
@@ -132,7 +138,7 @@ rule training_curves:
 
 VALIDATION_FIGURES = OBSERVABLES + ["correlation_difference"] + (["mj1_mj2"] if MASS_PLANE else [])
 VALIDATION_OUTPUTS = (
-    expand(results("validation/{model}/metrics.json"), model=MODELS)
+    expand(results("validation/{model}/metrics.json"), model=VALIDATED)
     + expand(
         results("validation/{model}/figures/{name}.{ext}"), model=MODELS, name=VALIDATION_FIGURES, ext=["png", "pdf"]
     )

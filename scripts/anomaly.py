@@ -1,10 +1,12 @@
-"""Snakemake adapter: score test background and signal with one model (or cut on mj1), write ROC, AUC, SIC.
+"""Snakemake adapter: score test background and signal with one model or ensemble (or cut on mj1), write ROC,
+AUC, SIC.
 
 With params.baseline set to a column name, that column is the score: the plain cut the models must beat.
 """
 
 import json
 
+import numpy as np
 import torch
 
 from dijetgen.anomaly import read_anomaly_events, roc_curve, roc_summary
@@ -24,8 +26,9 @@ def score_events(snakemake):
         scores = [table[params.baseline].to_numpy() for table in (background, signal)]
     else:
         torch.set_num_threads(snakemake.threads)
-        model = load_model(inputs.model, features=params.features)
-        scores = [model.score(table) for table in (background, signal)]
+        # An ensemble's score is its replicas' mean score.
+        models = [load_model(path, features=params.features) for path in inputs.models]
+        scores = [np.mean([model.score(table) for model in models], axis=0) for table in (background, signal)]
     curve = roc_curve(*scores)
     summary = {"model": name, "background_events": len(background), "signal_events": len(signal)}
     summary |= roc_summary(curve)

@@ -23,7 +23,7 @@ def build_paper(snakemake):
     inputs, output, params = snakemake.input, snakemake.output, snakemake.params
     copy_figures(params.figures)
     if "fidelity" in output.keys():
-        write_text(fidelity_table(params.metrics), output.fidelity)
+        write_text(fidelity_table(params.metrics, inputs.summary), output.fidelity)
     for (name, table), path in zip(params.tables.items(), output.stage_tables):
         write_text(csv_table(table["csv"], table["columns"], f"The {name} stage's summary ({table['csv']})."), path)
     cutflows = sample_cutflows(inputs.cutflows)

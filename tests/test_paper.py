@@ -16,6 +16,7 @@ from dijetgen.paper import (
     booktabs,
     csv_table,
     cutflow_table,
+    fidelity_table,
     figure_name,
     latex_text,
     manifest,
@@ -225,3 +226,37 @@ def test_cutflow_headers_write_pt_and_eta_in_math():
     cutflows = {"qcd": {"events": 10, "fail: no jet with pT > 1200.0 GeV and |eta| < 2.5": 4, "selected": 6}}
     table = cutflow_table(cutflows)
     assert "$p_{T}$" in table and r"$|\eta|$" in table and "pT" not in table
+
+
+def test_csv_table_shows_a_value_and_its_chosen_error_in_one_cell(tmp_path):
+    path = tmp_path / "summary.csv"
+    pd.DataFrame({"model": ["flow"], "size": [500], "amplification": [2.345], "amplification_error": [0.21]}).to_csv(
+        path
+    )
+    text = csv_table(str(path), ["model", "size", "amplification", "amplification_error"], "comment")
+    assert r"Model & $N$ & Amplification \\" in text and r"flow & 500 & $2.35 \pm 0.21$ \\" in text
+    assert "0.21 &" not in csv_table(str(path), ["model", "amplification"], "comment")
+
+
+def metrics_file(folder, model):
+    measurement = {"value": 0.5, "error": 0.01}
+    metrics = {
+        "model": model,
+        "observables": {"mj1": {"w1": {"ratio": {"value": 1.2}}, "ks": {"generated": 0.1, "floor": 0.05}}},
+    }
+    metrics |= {key: {"generated": measurement, "floor": measurement} for key in ("fpd", "kpd", "classifier_auc")}
+    path = folder / f"{model}.json"
+    path.write_text(json.dumps(metrics))
+    return str(path)
+
+
+def test_the_fidelity_table_gains_the_spread_over_replicas_only_when_a_model_has_replicas(tmp_path):
+    metrics = [metrics_file(tmp_path, model) for model in ("flow", "vae")]
+    summary = pd.DataFrame({"model": ["flow", "vae"], "replicas": [1, 1]})
+    summary = summary.assign(median_w1_ratio_replica_std=0.1, fpd_replica_std=0.0123, classifier_auc_replica_std=0.02)
+    summary.to_csv(tmp_path / "single.csv", index=False)
+    assert "Std over replicas" not in fidelity_table(metrics, str(tmp_path / "single.csv"))
+    summary.assign(replicas=[3, 1]).to_csv(tmp_path / "replicas.csv", index=False)
+    lines = fidelity_table(metrics, str(tmp_path / "replicas.csv")).splitlines()
+    assert "Std over replicas" in "\n".join(lines)
+    assert next(line for line in lines if line.startswith("flow &")).endswith(r"& 3 & 0.100 & 0.0123 & 0.0200 \\")

@@ -1,0 +1,75 @@
+# Amplification (arXiv 2008.06545): each model of `amplification.models` retrained on N events of the train
+# split, for each N of `amplification.sizes` and each draw, and compared with the background it never saw
+# (dijetgen.amplification). Only when `amplification:` is configured; then it is part of `rule all`.
+from dijetgen.replicas import training_hparams
+
+AMPLIFICATION = config.get("amplification")
+AMPLIFIED = AMPLIFICATION["models"] if AMPLIFICATION else []
+
+
+rule amplification:
+    input:
+        train=results("splits/train.parquet"),
+        val=results("splits/val.parquet"),
+        test=results("splits/test.parquet"),
+    output:
+        draws=results("amplification/{model}/size{size}/draws.csv"),
+        curves=results("amplification/{model}/size{size}/curves.csv"),
+    params:
+        hparams=lambda wildcards: training_hparams(config["models"][wildcards.model]),
+        features=config["features"],
+        size=lambda wildcards: int(wildcards.size),
+        draws=AMPLIFICATION["draws"] if AMPLIFICATION else None,
+        settings={key: AMPLIFICATION[key] for key in ("generated", "bins")} if AMPLIFICATION else None,
+        seed=config["seed"],
+    wildcard_constraints:
+        model="|".join(AMPLIFIED) or "no-amplification",
+        size=r"\d+",
+    threads: config["threads"]
+    resources:
+        **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
+    log:
+        results("logs/amplification/{model}/size{size}.log"),
+    benchmark:
+        results("benchmarks/amplification/{model}/size{size}.tsv")
+    conda:
+        "../envs/models.yaml"
+    script:
+        "../scripts/amplification.py"
+
+
+rule amplification_summary:
+    input:
+        draws=expand(
+            results("amplification/{model}/size{size}/draws.csv"),
+            model=AMPLIFIED,
+            size=AMPLIFICATION["sizes"] if AMPLIFICATION else [],
+        ),
+        curves=expand(
+            results("amplification/{model}/size{size}/curves.csv"),
+            model=AMPLIFIED,
+            size=AMPLIFICATION["sizes"] if AMPLIFICATION else [],
+        ),
+    output:
+        table=for_report(
+            results("amplification/summary.csv"), "amplification_summary", "Summary", table="amplification"
+        ),
+        figure=for_report(
+            results("amplification/figures/distance.png"), "amplification", "Summary", figure="amplification"
+        ),
+        figure_pdf=results("amplification/figures/distance.pdf"),
+    log:
+        results("logs/amplification/summary.log"),
+    benchmark:
+        results("benchmarks/amplification/summary.tsv")
+    conda:
+        "../envs/validation.yaml"
+    script:
+        "../scripts/amplification_summary.py"
+
+
+AMPLIFICATION_OUTPUTS = (
+    [results(f"amplification/{name}") for name in ("summary.csv", "figures/distance.png", "figures/distance.pdf")]
+    if AMPLIFICATION
+    else []
+)
