@@ -41,7 +41,7 @@ def leading_dijets(events: ak.Array, clustering: dict, selection: dict) -> tuple
     sums of those constituents, so they match the N-subjettiness inputs bit for bit.
     """
     particles = to_cartesian(events.particles)
-    jets = cluster(particles, clustering["algorithm"], clustering["R"], clustering["min_jet_pt"])
+    jets = cluster(particles, clustering["algorithm"], clustering["R"], clustering["min_jet_pt"], leading=2)
     selected, cutflow = select_dijets(jets, selection["min_pt"], selection["max_abs_eta"])
     # One fastjet call for both jets: j1 of every event, then j2 of every event, as 2 * n pseudo-events.
     both = leading_constituents(particles, jets, np.flatnonzero(selected))
