@@ -14,9 +14,8 @@ import fastjet
 import numpy as np
 
 # fastjet's largest radius: the exclusive kT sequence then never merges with the beam, as in KT_Axes.
-# N2Plain: the jets hold about 100 particles within one R = 1000 tile, where tiling only adds overhead.
-# (fastjet's Python constructor takes the strategy before the recombination scheme.)
-WHOLE_JET_KT = fastjet.JetDefinition(fastjet.kt_algorithm, 1000.0, fastjet.N2Plain, fastjet.E_scheme)
+# Its default strategy (Best) was as fast as or faster than N2Plain and N2Tiled on jets of about 50 particles.
+WHOLE_JET_KT = fastjet.JetDefinition(fastjet.kt_algorithm, 1000.0)
 
 
 def _rapidity_phi(px, py, pz, e):
