@@ -4,7 +4,7 @@ import awkward as ak
 import numpy as np
 import pandas as pd
 
-from dijetgen.clustering import cluster, four_momentum, jet_constituents, to_cartesian
+from dijetgen.clustering import cluster, four_momentum, leading_constituents, to_cartesian
 from dijetgen.columns import jet_columns
 from dijetgen.events import cartesian_to_collider
 from dijetgen.nsubjettiness import nsubjettiness
@@ -12,11 +12,12 @@ from dijetgen.nsubjettiness import nsubjettiness
 
 def select_dijets(jets: ak.Array, min_pt: float, max_abs_eta: float) -> tuple[np.ndarray, dict]:
     """Events with a jet of pT > min_pt and |eta| < max_abs_eta, and at least two jets; plus the cut flow."""
-    # Flat NumPy over the jets of all events, then back to one row per event.
+    # Flat NumPy over the jets of all events, then counted per event.
+    n_jets = ak.to_numpy(ak.num(jets))
     pt, eta, _, _ = cartesian_to_collider(*(ak.to_numpy(ak.flatten(jets[name])) for name in ("px", "py", "pz", "E")))
-    hard = ak.unflatten((pt > min_pt) & (np.abs(eta) < max_abs_eta), ak.num(jets))
-    has_hard_jet = ak.to_numpy(ak.any(hard, axis=1))
-    has_two_jets = ak.to_numpy(ak.num(jets) >= 2)
+    hard = (pt > min_pt) & (np.abs(eta) < max_abs_eta)
+    has_hard_jet = np.bincount(np.repeat(np.arange(len(n_jets)), n_jets)[hard], minlength=len(n_jets)) > 0
+    has_two_jets = n_jets >= 2
     cutflow = {
         "events": len(jets),
         f"fail: no jet with pT > {min_pt} GeV and |eta| < {max_abs_eta}": int((~has_hard_jet).sum()),
@@ -27,9 +28,9 @@ def select_dijets(jets: ak.Array, min_pt: float, max_abs_eta: float) -> tuple[np
     return selected, cutflow
 
 
-def _jet_frame(jet: ak.Array, taus: np.ndarray, suffix: str) -> dict:
-    mass = cartesian_to_collider(jet.px, jet.py, jet.pz, jet.E)[3]
-    values = [ak.to_numpy(v) for v in (jet.px, jet.py, jet.pz, mass)] + list(taus.T)
+def _jet_frame(momentum: dict, taus: np.ndarray, suffix: str) -> dict:
+    mass = cartesian_to_collider(momentum["px"], momentum["py"], momentum["pz"], momentum["E"])[3]
+    values = [momentum["px"], momentum["py"], momentum["pz"], mass] + list(taus.T)
     return dict(zip(jet_columns(suffix), values))
 
 
@@ -40,15 +41,14 @@ def leading_dijets(events: ak.Array, clustering: dict, selection: dict) -> tuple
     sums of those constituents, so they match the N-subjettiness inputs bit for bit.
     """
     particles = to_cartesian(events.particles)
-    jets = cluster(particles, clustering["algorithm"], clustering["R"], clustering["min_jet_pt"])
+    jets = cluster(particles, clustering["algorithm"], clustering["R"], clustering["min_jet_pt"], leading=2)
     selected, cutflow = select_dijets(jets, selection["min_pt"], selection["max_abs_eta"])
-    leading, particles = jets[selected], particles[selected]
     # One fastjet call for both jets: j1 of every event, then j2 of every event, as 2 * n pseudo-events.
-    both = ak.concatenate([jet_constituents(particles, leading.constituents[:, k]) for k in (0, 1)], axis=0)
+    both = leading_constituents(particles, jets, np.flatnonzero(selected))
     momenta = four_momentum(both)
     taus = nsubjettiness(both, clustering["R0"], clustering["beta"])
     n = int(selected.sum())
     table = {"event": ak.to_numpy(events.event[selected]), "label": ak.to_numpy(events.label[selected])}
-    table |= _jet_frame(momenta[:n], taus[:n], "j1")
-    table |= _jet_frame(momenta[n:], taus[n:], "j2")
+    table |= _jet_frame({name: values[:n] for name, values in momenta.items()}, taus[:n], "j1")
+    table |= _jet_frame({name: values[n:] for name, values in momenta.items()}, taus[n:], "j2")
     return pd.DataFrame(table), cutflow

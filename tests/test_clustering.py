@@ -78,6 +78,18 @@ def test_leading_dijets_and_mjj_match_brute_force(small_events, radius):
         np.testing.assert_allclose(row.mjj, mass(j1 + j2), rtol=1e-6)
 
 
+def test_constituents_of_the_leading_jets_only(small_events):
+    events, _ = small_events
+    particles = to_cartesian(events.particles)
+    every = cluster(particles, "antikt", 0.4, 20.0)
+    leading = cluster(particles, "antikt", 0.4, 20.0, leading=2)
+    for name in ("px", "py", "pz", "E"):
+        assert ak.all(leading[name] == every[name])
+    assert ak.all(ak.num(every, axis=1) > 2)  # some jets lose their constituents
+    assert ak.to_list(leading.constituents[:, :2]) == ak.to_list(every.constituents[:, :2])
+    assert ak.all(ak.num(leading.constituents[:, 2:], axis=2) == 0)
+
+
 def test_kt_and_cambridge_give_the_same_total_momentum(small_events):
     # Every algorithm partitions the same particles; with a 0 GeV floor the jets sum to the event.
     events, particles = small_events

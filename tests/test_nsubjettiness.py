@@ -95,4 +95,4 @@ def test_agrees_with_fjcontrib_on_clustered_jets(radius, beta):
         measure_definition="NormalizedMeasure", axes_definition="KT_Axes", njets=[1, 2, 3], beta=beta, R0=radius
     )
     expected = ak.to_numpy(reference).reshape(len(constituents), 3)
-    np.testing.assert_allclose(nsubjettiness(constituents, radius, beta), expected, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(nsubjettiness(constituents, radius, beta), expected, rtol=1e-10, atol=1e-12)
