@@ -158,6 +158,7 @@ class GenerativeModel:
 
     def score(self, table: pd.DataFrame) -> np.ndarray:
         """Per-event anomaly score (higher = less like the training data); see each kind for its meaning."""
+        x = self._standardise(table).to(self.device)  # first: it names a missing column
         columns = self.features + self.condition
         finite = np.isfinite(table[columns].to_numpy(np.float64)).all(axis=1)
         if not finite.all():
@@ -165,7 +166,6 @@ class GenerativeModel:
                 f"score: {np.count_nonzero(~finite)} event(s) with a non-finite value in {', '.join(columns)} "
                 f"(first: row {int(np.argmin(finite))}); a score of such an event would be NaN"
             )
-        x = self._standardise(table).to(self.device)
         self._eval()
         with torch.no_grad():
             scores = torch.cat([self.score_standardised(x[i : i + CHUNK]) for i in range(0, len(x), CHUNK)])
