@@ -7,6 +7,8 @@ import pytest
 import yaml
 from conftest import TINY, planned_jobs, snakemake
 
+pytestmark = pytest.mark.slow
+
 TARGETS = ("results/validation/summary.csv", "results/amplification/summary.csv")
 REPLICATED = {
     "seed": 7,
