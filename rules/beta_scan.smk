@@ -18,6 +18,7 @@ rule beta_scan_train:
     params:
         hparams=lambda wildcards: SCAN_MODELS[wildcards.model],
         features=config["features"],
+        selection=config["selection"],  # as the train rule: generated events keep ptj1 above its min_pt
         seed=config["seed"],
     wildcard_constraints:
         model="|".join(SCAN_MODELS) or "no-scan",
@@ -68,6 +69,7 @@ rule beta_scan_validate:
     params:
         features=config["features"],
         settings=config["validation"],
+        selection=config["selection"],  # as the validate rule: the fraction of generated events outside it
         seed=config["seed"],
     wildcard_constraints:
         model="|".join(SCAN_MODELS) or "no-scan",
