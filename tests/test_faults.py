@@ -56,4 +56,5 @@ def test_unwritable_results_directory_is_named(tmp_path):
     (tmp_path / "results").write_text("not a directory")
     result = snakemake(tmp_path, {"samples": {"q": {"source": "pythia", "events": 10, "shards": 1}}}, "--dry-run")
     assert result.returncode != 0
-    assert "results: cannot write outputs to results/ (it exists and is not a directory)" in result.stdout + result.stderr
+    message = "results: cannot write outputs to results/ (it exists and is not a directory)"
+    assert message in result.stdout + result.stderr
