@@ -2,7 +2,9 @@
 holds exactly the current config's outputs, interruptions and a second run in the same folder."""
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import time
 
@@ -80,11 +82,13 @@ def test_a_second_run_in_the_same_folder_is_told_who_holds_it(tmp_path):
     path = write_lhco(tmp_path / "rnd.h5", random_lhco_rows(200, seed=3)[0])
     slow = {"kind": "flow", "epochs": 100000, "patience": 100000, "batch_size": 8, "hidden": [8], "transforms": 1}
     config = lhco_study(path, models={"slow": slow}, selection={"min_pt": 100.0, "max_abs_eta": 2.5})
+    # A session of its own, so that killing its group stops Snakemake's training job too.
     first = subprocess.Popen(
         snakemake_command(tmp_path, config, "results/models/slow/model.pt"),
         text=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         record = tmp_path / "results/logs/running.json"
@@ -97,5 +101,5 @@ def test_a_second_run_in_the_same_folder_is_told_who_holds_it(tmp_path):
         assert f"results/ is being written by another run: pid {first.pid}" in second.stderr
         assert "IncompleteFilesException" not in second.stderr
     finally:
-        first.kill()
+        os.killpg(first.pid, signal.SIGKILL)
         first.wait()
