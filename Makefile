@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 CORES ?= 8
 PYTHON ?= python3
 
-.PHONY: run test test-fast bench lint clean
+.PHONY: run test test-fast bench lint docs clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
@@ -38,6 +38,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/snakemake --lint
+
+# docs/configuration.md is written from config.schema.yaml and dijetgen/registry.py, docs/rulegraph.md from the
+# default config's rules; tests/test_docs.py fails when either is stale.
+docs: $(STAMP)
+	$(BIN)/python -m dijetgen.config_reference config.schema.yaml docs/configuration.md
+	{ printf '# The rules of the default config\n\nWritten by `make docs` from `snakemake --rulegraph mermaid-js`.\n\n```mermaid\n'; \
+	  $(BIN)/snakemake --rulegraph mermaid-js; printf '```\n'; } > docs/rulegraph.md.tmp
+	mv docs/rulegraph.md.tmp docs/rulegraph.md
 
 clean:
 	rm -rf results .snakemake

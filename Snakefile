@@ -39,7 +39,24 @@ include: "rules/amplification.smk"
 include: "rules/paper.smk"
 
 
+# On a cluster these run in the Snakemake process itself: the download (compute nodes often have no network)
+# and the summaries and figures of a second or two, which would wait longer in the queue than they run.
+localrules:
+    all,
+    fetch,
+    validation_summary,
+    training_curves,
+    anomaly_summary,
+    search_summary,
+    search_bumphunt,
+    beta_scan_summary,
+    vae_beta_scan,
+    amplification_summary,
+    paper,
+
+
 rule all:
+    """Every output of the config: feature tables, models, validation, anomaly detection, search, paper bundle."""
     input:
         expand(results("features/{sample}.parquet"), sample=SAMPLES),
         expand(results("samples/{model}.parquet"), model=MODELS),

@@ -5,6 +5,7 @@ defaults live here, in one place that both the rules and the tests use. `check_c
 workflow is parsed, so a mistake stops the run before Pythia or any other job has started.
 """
 
+import copy
 import os
 import tempfile
 import zlib
@@ -15,6 +16,7 @@ import numpy as np
 from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, MODEL_COLUMNS, SEARCH_COLUMNS
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import check_condition, resolve
+from dijetgen.registry import KINDS, SOURCES
 from dijetgen.replicas import training_hparams
 
 PROCESS_LABELS = {"qcd": 0, "wprime": 1}
@@ -24,15 +26,7 @@ DEFAULT_MASSES = {"wprime": 3500.0, "x": 500.0, "y": 100.0}
 DEFAULT_PTHAT_MIN = 700.0
 BETA_SCAN_DEFAULTS = {"betas": [0.5, 1, 2, 4, 8], "base": "vae", "hparams": {}}
 BASELINE = "mj1"  # anomaly detection's plain cut that the models must beat: a heavy leading jet
-SCORING_KINDS = ("ae", "vae", "flow", "cfm")  # kinds whose score means "unlike the training data"
-# Sources whose files any job can read by row range at little cost: cluster reads their shards in place,
-# so their particles are never copied into results/events. Pythia events exist nowhere else, and HepMC3
-# parsing is slow.
-READ_IN_PLACE = {"lhco", "root"}
-# |PDG id| of particles that leave no trace in a detector: neutrinos (12, 14, 16, 18), the lightest
-# neutralino (1000022), the gravitino (1000039) and Pythia's dark-matter states (51, 52, 53). HepMC3 and
-# ROOT generator-level samples drop them (`samples.NAME.invisible`); Pythia asks its own particle data.
-DEFAULT_INVISIBLE = [12, 14, 16, 18, 1000022, 1000039, 51, 52, 53]
+BASELINE_NAME = f"{BASELINE}_cut"  # its name among the scored models' results
 
 
 def fill_derived_defaults(config: dict) -> None:
@@ -50,18 +44,16 @@ def sample_settings(config: dict, name: str) -> dict:
     # A stable per-sample seed: two samples never share Pythia random streams, and renaming one does not
     # change the others.
     sample.setdefault("seed", (config["seed"] + zlib.crc32(name.encode())) % 2**31)
+    source = SOURCES[sample["source"]]
+    for key, value in source.defaults.items():
+        sample.setdefault(key, copy.deepcopy(value))
     if sample["source"] == "pythia":
-        sample.setdefault("process", "qcd")
         sample.setdefault("label", PROCESS_LABELS[sample["process"]])
         if sample["process"] == "qcd":
             sample.setdefault("pthat_min", DEFAULT_PTHAT_MIN)
         else:
             sample["masses"] = DEFAULT_MASSES | sample.get("masses", {})
             sample.setdefault("wprime_window", 0.25 * sample["masses"]["wprime"])
-    elif sample["source"] != "lhco":
-        sample.setdefault("label", 0)
-    if sample["source"] in ("hepmc", "root"):
-        sample.setdefault("invisible", DEFAULT_INVISIBLE)
     if "url" in sample:
         sample.setdefault("path", fetched_path(sample["url"], name))
     return sample
@@ -84,7 +76,7 @@ def source_identity(config: dict, name: str) -> dict | None:
 
 def read_in_place(config: dict, name: str) -> bool:
     """Whether the cluster jobs of sample `name` read its file directly, with no ingest copy."""
-    return config["samples"][name]["source"] in READ_IN_PLACE
+    return SOURCES[config["samples"][name]["source"]].read_in_place
 
 
 def fetched_path(url: str, name: str) -> str:
@@ -118,10 +110,13 @@ def writable_directory_problem(directory: str) -> str | None:
 
 def check_config(config: dict) -> None:
     """Raise an InputError naming the key for what the schema cannot see; `config` has its defaults filled."""
+    if BASELINE_NAME in config["models"]:
+        raise InputError(f"models.{BASELINE_NAME}: the name is reserved for the plain {BASELINE} cut baseline")
     for name in config["samples"]:
         sample = sample_settings(config, name)
-        if sample["source"] == "lhco" and "label" in sample:
-            raise InputError(f"samples.{name}.label: an LHCO file labels each event itself; remove `label`")
+        source = SOURCES[sample["source"]]
+        if source.labels_each_event and "label" in sample:
+            raise InputError(f"samples.{name}.label: {source.file_format} files label each event; remove `label`")
         if sample.get("events", sample["shards"]) < sample["shards"]:
             raise InputError(
                 f"samples.{name}.events: {sample['events']} events cannot fill {sample['shards']} shards "
@@ -192,7 +187,7 @@ def check_search(config: dict) -> None:
             f"search.idealized_fraction: only when search.idealized is the background ({search['background']})"
         )
     signal = sample_settings(config, search["signal"])
-    if signal["source"] != "lhco" and signal["label"] != 1:
+    if not SOURCES[signal["source"]].labels_each_event and signal["label"] != 1:
         raise InputError(f"search.signal: sample {search['signal']} is labelled background (label 0)")
     known = MODEL_COLUMNS + SEARCH_COLUMNS
     unknown = [column for column in search["features"] if column not in known]
@@ -303,17 +298,25 @@ def signal_sample(config: dict) -> str | None:
         return name
     settings = {sample: sample_settings(config, sample) for sample in config["samples"]}
     labelled = [sample for sample, entry in settings.items() if entry.get("label") == 1]
-    mixed = [sample for sample, entry in settings.items() if entry["source"] == "lhco"]
+    mixed = [sample for sample, entry in settings.items() if SOURCES[entry["source"]].labels_each_event]
     candidates = labelled or mixed
     return candidates[0] if len(candidates) == 1 else None
 
 
 def scored_models(config: dict) -> list[str]:
-    """`anomaly.models`, else every configured model of a kind in SCORING_KINDS (a GAN's critic is not one)."""
+    """`anomaly.models`, else every configured model of a kind that scores (a GAN's critic does not)."""
     names = config["anomaly"].get("models")
     if names is None:
-        return [name for name, hparams in config["models"].items() if hparams["kind"] in SCORING_KINDS]
+        return [name for name, hparams in config["models"].items() if KINDS[hparams["kind"]].scores]
     unknown = sorted(set(names) - set(config["models"]))
     if unknown:
         raise InputError(f"anomaly.models: {', '.join(unknown)} not under models:")
     return list(names)
+
+
+def latent_models(config: dict) -> list[str]:
+    """The configured models of a kind with a latent space, whose codes get figures against the signal; none
+    when no signal sample is known (dijetgen.latent compares the two)."""
+    if signal_sample(config) is None:
+        return []
+    return [name for name, hparams in config["models"].items() if KINDS[hparams["kind"]].latent]

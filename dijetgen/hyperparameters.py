@@ -1,4 +1,5 @@
-"""Every model kind's hyperparameters and their defaults, without torch, so a config is checked when parsed.
+"""A model entry's hyperparameters resolved against its kind's defaults (dijetgen.registry), without torch, so a
+config is checked when parsed.
 
 >>> resolve("flow", {"epochs": 5})["transforms"]
 4
@@ -9,58 +10,18 @@ dijetgen.errors.InputError: latent_dim: not a hyperparameter of kind flow (epoch
 """
 
 from dijetgen.errors import InputError
+from dijetgen.registry import KINDS
 
-COMMON_DEFAULTS = {
-    "epochs": 50,
-    "batch_size": 256,
-    "lr": 1e-3,
-    "hidden": [64, 64],
-    "patience": 10,
-    "condition": [],
-    "cuda": {},
-}
 # Keys of a model entry that are not hyperparameters of its training: the kind, and how many replicas of it
 # train (dijetgen.replicas), which no single training depends on.
 ENTRY_KEYS = ("kind", "replicas")
-KIND_DEFAULTS = {
-    "ae": {"latent_dim": 6, "gmm_components": 20, "residual_noise": True},
-    "vae": {
-        "latent_dim": 6,
-        "beta": 1.0,
-        "kl_warmup_epochs": 10,
-        "score_with_kl": False,
-        "free_bits": 0.0,
-        "latent_sampling": "prior",
-        "gmm_components": 20,
-    },
-    "gan": {
-        "lr": 2e-4,
-        "patience": 50,
-        "latent_dim": 16,
-        "loss": "nonsaturating",
-        "betas": [0.5, 0.999],
-        "n_critic": 1,
-        "gp_weight": 10.0,
-        "label_smoothing": 0.0,
-        "ema_decay": 0.0,
-    },
-    "flow": {"flow": "nsf", "transforms": 4, "bins": 8},
-    "cfm": {
-        "hidden": [128, 128, 128],
-        "solver": "dopri5",
-        "atol": 1e-5,
-        "rtol": 1e-5,
-        "steps": 50,
-        "ema_decay": 0.0,
-    },
-}
 
 
 def resolve(kind: str, hparams: dict) -> dict:
     """The kind's defaults updated with `hparams` (without ENTRY_KEYS); an unknown kind or key is an InputError."""
-    if kind not in KIND_DEFAULTS:
-        raise InputError(f"kind: {kind!r} is not one of {', '.join(KIND_DEFAULTS)}")
-    known = COMMON_DEFAULTS | KIND_DEFAULTS[kind]
+    if kind not in KINDS:
+        raise InputError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    known = KINDS[kind].defaults()
     unknown = sorted(set(hparams) - set(known) - set(ENTRY_KEYS))
     if unknown:
         raise InputError(f"{', '.join(unknown)}: not a hyperparameter of kind {kind} ({', '.join(known)})")

@@ -10,23 +10,23 @@ The strings use `$...$` math, which matplotlib draws and LaTeX reads as it is::
 import os
 
 from dijetgen.config import sample_settings
+from dijetgen.registry import SOURCES
 
-ENERGY_TEV = {"pythia": 13, "lhco": 13}  # Beams:eCM of dijetgen.sources.pythia; the LHCO R&D set's energy
-FILE_FORMATS = {"lhco": "LHCO R&D", "root": "ROOT", "hepmc": "HepMC3"}
 ALGORITHMS = {"antikt": r"anti-$k_{T}$", "kt": r"$k_{T}$", "cambridge": "C/A"}
 
 
 def origin(sample: dict) -> tuple[str, str]:
     """(generator or file format, process or file): ("Pythia 8", "QCD"), ("ROOT Delphes", "(events.root)")."""
-    if sample["source"] == "pythia":
+    source = SOURCES[sample["source"]]
+    if source.generator:
         return "Pythia 8", "QCD" if sample["process"] == "qcd" else r"$W' \to XY$"
     tree = f" {sample['tree']}" if "tree" in sample else ""
-    return f"{FILE_FORMATS[sample['source']]}{tree}", f"({os.path.basename(sample['path'])})"
+    return f"{source.file_format}{tree}", f"({os.path.basename(sample['path'])})"
 
 
 def energy(samples: list[dict]) -> str:
     """ ", √s = 13 TeV" when every sample is known to be at that energy; files of unknown origin say nothing."""
-    energies = {ENERGY_TEV.get(sample["source"]) for sample in samples}
+    energies = {SOURCES[sample["source"]].energy_tev for sample in samples}
     return f", $\\sqrt{{s}}$ = {energies.pop()} TeV" if len(energies) == 1 and None not in energies else ""
 
 

@@ -20,6 +20,7 @@ from dijetgen.atomic import write_atomic
 from dijetgen.errors import InputError
 from dijetgen.labels import long_description
 from dijetgen.provenance import sha256
+from dijetgen.registry import SOURCES
 
 FIGURE_SUFFIXES = (".pdf", ".png")
 LATEX_SPECIALS = {
@@ -284,7 +285,7 @@ def samples_table(samples: dict, cutflows: dict) -> str:
             latex_text(long_description(sample)),
             number(cutflows[name]["events"]),
             number(cutflows[name]["selected"]),
-            number(sample["seed"]) if sample["source"] == "pythia" else MISSING,
+            number(sample["seed"]) if SOURCES[sample["source"]].generator else MISSING,
         ]
         for name, sample in samples.items()
     ]

@@ -8,6 +8,8 @@ AMPLIFIED = AMPLIFICATION["models"] if AMPLIFICATION else []
 
 
 rule amplification:
+    """One model retrained on N training events per draw; its distance to the never-trained-on truth against
+    sample size."""
     input:
         train=results("splits/train.parquet"),
         val=results("splits/val.parquet"),
@@ -27,7 +29,7 @@ rule amplification:
         size=r"\d+",
     threads: config["threads"]
     resources:
-        **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
+        **job_resources("amplification", gpu=config["device"] == "cuda"),
     log:
         results("logs/amplification/{model}/size{size}.log"),
     benchmark:
@@ -39,6 +41,7 @@ rule amplification:
 
 
 rule amplification_summary:
+    """The amplification per model and N with errors over the draws, and the distance figure."""
     input:
         draws=expand(
             results("amplification/{model}/size{size}/draws.csv"),
@@ -58,6 +61,8 @@ rule amplification_summary:
             results("amplification/figures/distance.png"), "amplification", "Summary", figure="amplification"
         ),
         figure_pdf=results("amplification/figures/distance.pdf"),
+    resources:
+        **job_resources("amplification_summary"),
     log:
         results("logs/amplification/summary.log"),
     benchmark:

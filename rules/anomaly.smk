@@ -1,4 +1,4 @@
-from dijetgen.config import BASELINE, scored_models, signal_sample
+from dijetgen.config import scored_models, signal_sample
 
 # Anomaly detection scores the test split with the models, so without models there is nothing to score.
 SIGNAL = signal_sample(config) if config["models"] else None
@@ -8,9 +8,6 @@ if SIGNAL is None and config["models"] and workflow.is_main_process:
         "anomaly detection is off: no single sample is labelled signal (label: 1) or is an LHCO file; "
         "name one with anomaly.signal"
     )
-BASELINE_NAME = f"{BASELINE}_cut"
-if BASELINE_NAME in MODELS:
-    raise ValueError(f"models: {BASELINE_NAME} is reserved for the plain {BASELINE} cut baseline")
 ANOMALY_INPUTS = {
     "test": results("splits/test.parquet"),
     "train": results("splits/train.parquet"),
@@ -20,6 +17,7 @@ ANOMALY_INPUTS = {
 
 
 rule anomaly:
+    """A model's anomaly score of the test background and the signal: ROC, AUC, SIC and their figures."""
     input:
         # An ensemble's score is its replicas' mean score.
         models=trained("model.pt"),
@@ -33,6 +31,8 @@ rule anomaly:
         process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     wildcard_constraints:
         model="|".join(ANOMALY_MODELS) or "no-anomaly-models",
+    resources:
+        **job_resources("anomaly"),
     log:
         results("logs/anomaly/{model}.log"),
     benchmark:
@@ -44,6 +44,7 @@ rule anomaly:
 
 
 rule anomaly_baseline:
+    """The plain mj1 cut, scored like a model: the baseline every model must beat."""
     input:
         **ANOMALY_INPUTS,
     output:
@@ -53,6 +54,8 @@ rule anomaly_baseline:
         label=f"{BASELINE} cut",
         baseline=BASELINE,
         process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
+    resources:
+        **job_resources("anomaly_baseline"),
     log:
         results(f"logs/anomaly/{BASELINE_NAME}.log"),
     benchmark:
@@ -64,6 +67,7 @@ rule anomaly_baseline:
 
 
 rule anomaly_summary:
+    """One row per scored model and the baseline: AUC and the largest SIC."""
     input:
         rocs=expand(results("anomaly/{name}/roc.csv"), name=ANOMALY_MODELS + [BASELINE_NAME]),
         aucs=expand(results("anomaly/{name}/auc.json"), name=ANOMALY_MODELS + [BASELINE_NAME]),
@@ -81,6 +85,8 @@ rule anomaly_summary:
         sic_all_pdf=results("anomaly/figures/sic_all.pdf"),
     params:
         process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
+    resources:
+        **job_resources("anomaly_summary"),
     log:
         results("logs/anomaly/summary.log"),
     benchmark:

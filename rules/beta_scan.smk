@@ -7,57 +7,39 @@ SCAN_MODELS = beta_scan_models(config)
 SCAN = results("beta_scan")
 
 
-rule beta_scan_train:
-    input:
-        train=results("splits/train.parquet"),
-        val=results("splits/val.parquet"),
+# The scan's rules are the pipeline's train, sample and validate with the scan's files and settings, so
+# whatever those rules pass their scripts (e.g. the selection) reaches the scan's models too.
+use rule train as beta_scan_train with:
     output:
         model=f"{SCAN}/{{model}}/model.pt",
         history=f"{SCAN}/{{model}}/history.csv",
         config=f"{SCAN}/{{model}}/config.json",
     params:
         hparams=lambda wildcards: SCAN_MODELS[wildcards.model],
-        features=config["features"],
-        selection=config["selection"],  # as the train rule: generated events keep ptj1 above its min_pt
         seed=config["seed"],
     wildcard_constraints:
         model="|".join(SCAN_MODELS) or "no-scan",
-    threads: config["threads"]
-    resources:
-        **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
     log:
         results("logs/beta_scan/train_{model}.log"),
     benchmark:
         results("benchmarks/beta_scan/train_{model}.tsv")
-    conda:
-        "../envs/models.yaml"
-    script:
-        "../scripts/train.py"
 
 
-rule beta_scan_sample:
+use rule sample as beta_scan_sample with:
     input:
         model=f"{SCAN}/{{model}}/model.pt",
         test=results("splits/test.parquet"),
     output:
         f"{SCAN}/{{model}}/samples.parquet",
-    params:
-        features=config["features"],
-        n_samples=config["n_samples"],
-        seed=config["seed"],
     wildcard_constraints:
         model="|".join(SCAN_MODELS) or "no-scan",
     log:
         results("logs/beta_scan/sample_{model}.log"),
     benchmark:
         results("benchmarks/beta_scan/sample_{model}.tsv")
-    conda:
-        "../envs/models.yaml"
-    script:
-        "../scripts/sample.py"
 
 
-rule beta_scan_validate:
+use rule validate as beta_scan_validate with:
     input:
         generated=f"{SCAN}/{{model}}/samples.parquet",
         model=f"{SCAN}/{{model}}/model.pt",
@@ -66,25 +48,16 @@ rule beta_scan_validate:
         test=results("splits/test.parquet"),
     output:
         f"{SCAN}/{{model}}/metrics.json",
-    params:
-        features=config["features"],
-        settings=config["validation"],
-        selection=config["selection"],  # as the validate rule: the fraction of generated events outside it
-        seed=config["seed"],
     wildcard_constraints:
         model="|".join(SCAN_MODELS) or "no-scan",
-    threads: config["threads"]
     log:
         results("logs/beta_scan/validate_{model}.log"),
     benchmark:
         results("benchmarks/beta_scan/validate_{model}.tsv")
-    conda:
-        "../envs/validation.yaml"
-    script:
-        "../scripts/validate.py"
 
 
 rule beta_scan_summary:
+    """The beta scan's table and its figure of fidelity against latent use."""
     input:
         expand(f"{SCAN}/{{model}}/metrics.json", model=SCAN_MODELS),
     output:
@@ -93,6 +66,8 @@ rule beta_scan_summary:
         figure_pdf=f"{SCAN}/beta_scan.pdf",
     params:
         process=lambda wildcards: TRAINING_PROCESS,  # a function: the braces of its TeX are no wildcards
+    resources:
+        **job_resources("beta_scan_summary"),
     log:
         results("logs/beta_scan/summary.log"),
     benchmark:
@@ -107,5 +82,6 @@ BETA_SCAN_OUTPUTS = [f"{SCAN}/summary.csv", f"{SCAN}/beta_scan.png", f"{SCAN}/be
 
 
 rule vae_beta_scan:
+    """The beta scan alone: retrain the base VAE at each beta and compare."""
     input:
         BETA_SCAN_OUTPUTS,

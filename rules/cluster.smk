@@ -2,6 +2,7 @@ from dijetgen.config import read_in_place, source_identity
 
 
 rule cluster:
+    """One shard's events clustered (fastjet), the event selection applied, the jets and their N-subjettiness."""
     input:
         # For files read in place, the source file itself (no copy in results/events).
         lambda wildcards: (
@@ -22,6 +23,8 @@ rule cluster:
         source=lambda wildcards: (
             source_identity(config, wildcards.sample) if read_in_place(config, wildcards.sample) else None
         ),
+    resources:
+        **job_resources("cluster"),
     log:
         results("logs/cluster/{sample}/{shard}.log"),
     benchmark:

@@ -1,6 +1,7 @@
-from dijetgen.config import signal_sample
+from dijetgen.config import BASELINE, BASELINE_NAME, signal_sample
 from dijetgen.config import check_config, results_folder, sample_settings, writable_directory_problem
 from dijetgen.errors import InputError
+from dijetgen.job_resources import job_resources
 from dijetgen.labels import process_label
 from dijetgen.replicas import model_replicas, replica_seed, trainings_behind
 from dijetgen.run_record import remove_run_record, running_elsewhere, write_run_record
@@ -47,6 +48,7 @@ except InputError as err:
     raise WorkflowError(str(err)) from None
 
 SAMPLES = list(config["samples"])
+MODELS = list(config["models"])
 # The figures' process and selection label: of the training samples (validation), and with the signal (anomaly,
 # latent figures). Unknown train_on names are left to split.smk's error.
 TRAINING_PROCESS = process_label(config, [name for name in config["train_on"] if name in SAMPLES])

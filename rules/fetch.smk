@@ -15,11 +15,14 @@ wildcard_constraints:
 
 
 rule fetch:
+    """Download a sample's file (resuming, with its MD5 checked) into data/."""
     output:
         "{fetched}",
     params:
         url=lambda wildcards: FETCHED[wildcards.fetched]["url"],
         md5=lambda wildcards: FETCHED[wildcards.fetched].get("md5"),
+    resources:
+        **job_resources("fetch"),
     log:
         results("logs/fetch/{fetched}.log"),
     conda:

@@ -36,6 +36,7 @@ PAPER_SAMPLES = {name: sample_settings(config, name) for name in SAMPLES}
 
 
 rule paper:
+    """The paper bundle: every figure as PDF, the tables as LaTeX, provenance and the config."""
     input:
         **{name: stage["outputs"] for name, stage in PAPER_STAGES.items()},
         cutflows=[
@@ -65,6 +66,8 @@ rule paper:
         git=git_state(workflow.basedir),
         benchmarks=results("benchmarks"),
     # No benchmark: timings.json is read from the benchmarks of the stages, and this job's own is written after it.
+    resources:
+        **job_resources("paper"),
     log:
         results("logs/paper.log"),
     conda:

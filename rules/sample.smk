@@ -1,4 +1,5 @@
 rule sample:
+    """Events drawn from one trained model (or replica), as many as the test split unless n_samples."""
     input:
         model=lambda wildcards: results(f"models/{REPLICA_NAMES[wildcards.model].training}/model.pt"),
         test=results("splits/test.parquet"),
@@ -10,6 +11,8 @@ rule sample:
         seed=config["seed"],
     wildcard_constraints:
         model="|".join(REPLICA_NAMES) or "no-models",
+    resources:
+        **job_resources("sample"),
     log:
         results("logs/sample/{model}.log"),
     benchmark:
@@ -30,6 +33,8 @@ rule ensemble_sample:
         seed=config["seed"],
     wildcard_constraints:
         model="|".join(ENSEMBLES) or "no-ensembles",
+    resources:
+        **job_resources("ensemble_sample"),
     log:
         results("logs/ensemble_sample/{model}.log"),
     benchmark:

@@ -29,6 +29,8 @@ rule search_events:
     params:
         settings=SEARCH_SETTINGS,
         seed=SEARCH["seed"] if SEARCH else None,
+    resources:
+        **job_resources("search_events"),
     log:
         results("logs/search/inject_{inject}/events.log"),
     benchmark:
@@ -50,6 +52,8 @@ rule search_idealized:
     params:
         settings=SEARCH_SETTINGS,
         seed=SEARCH["seed"] if SEARCH else None,
+    resources:
+        **job_resources("search_idealized"),
     log:
         results("logs/search/idealized.log"),
     benchmark:
@@ -73,7 +77,7 @@ rule search_density:
         seed=repeat_seed,
     threads: config["threads"]
     resources:
-        **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
+        **job_resources("search_density", gpu=config["device"] == "cuda"),
     log:
         results("logs/search/inject_{inject}/repeat{repeat}/density_{where}.log"),
     benchmark:
@@ -94,6 +98,8 @@ rule search_template:
     params:
         settings=SEARCH_SETTINGS,
         seed=repeat_seed,
+    resources:
+        **job_resources("search_template"),
     log:
         results("logs/search/inject_{inject}/repeat{repeat}/template.log"),
     benchmark:
@@ -117,6 +123,8 @@ rule search_classifier:
         seed=repeat_seed,
     wildcard_constraints:
         method="|".join(CLASSIFIER_METHODS),
+    resources:
+        **job_resources("search_classifier"),
     log:
         results("logs/search/inject_{inject}/repeat{repeat}/{method}.log"),
     benchmark:
@@ -137,6 +145,8 @@ rule search_anode:
         scores=results("search/inject_{inject}/repeat{repeat}/scores/anode.parquet"),
     params:
         settings=SEARCH_SETTINGS,
+    resources:
+        **job_resources("search_anode"),
     log:
         results("logs/search/inject_{inject}/repeat{repeat}/anode.log"),
     benchmark:
@@ -163,6 +173,8 @@ rule search_baseline:
         baseline=lambda wildcards: BASELINE if wildcards.name == BASELINE_NAME else None,
     wildcard_constraints:
         name="|".join(SEARCH_BASELINES) or "no-search",
+    resources:
+        **job_resources("search_baseline"),
     log:
         results("logs/search/inject_{inject}/{name}.log"),
     benchmark:
@@ -216,6 +228,8 @@ rule search_summary:
         signal_region=SEARCH["signal_region"] if SEARCH else None,
         condition=SEARCH["condition"] if SEARCH else None,
         process=lambda wildcards: SEARCH_PROCESS,  # a function: the braces of its TeX are no wildcards
+    resources:
+        **job_resources("search_summary"),
     log:
         results("logs/search/summary.log"),
     benchmark:
@@ -245,6 +259,8 @@ rule search_bumphunt:
         settings=SEARCH_SETTINGS,
         bumphunt=SEARCH["bumphunt"] if SEARCH else None,
         process=lambda wildcards: SEARCH_PROCESS,
+    resources:
+        **job_resources("search_bumphunt"),
     log:
         results("logs/search/bumphunt.log"),
     benchmark:

@@ -1,4 +1,5 @@
 rule split:
+    """The train_on samples' background events split into train, val and test by event hash and seed."""
     input:
         expand(results("features/{sample}.parquet"), sample=config["train_on"]),
     output:
@@ -9,6 +10,8 @@ rule split:
         samples=config["train_on"],
         selection=config["selection"],
         split=config["split"],
+    resources:
+        **job_resources("split"),
     log:
         results("logs/split.log"),
     benchmark:

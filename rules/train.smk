@@ -1,13 +1,12 @@
 from dijetgen.replicas import training_hparams
 
-MODELS = list(config["models"])
-
 
 wildcard_constraints:
     model="|".join(sorted(set(MODELS) | set(TRAININGS) | set(REPLICA_NAMES))) or "no-models",
 
 
 rule train:
+    """One model (or replica) trained on the train split with early stopping on val; checkpoints resume."""
     input:
         train=results("splits/train.parquet"),
         val=results("splits/val.parquet"),
@@ -28,8 +27,7 @@ rule train:
         model="|".join(TRAININGS) or "no-models",
     threads: config["threads"]
     resources:
-        # Snakemake's standard gpu resource for SLURM and the like; HTCondor's plugin reads request_gpus.
-        **({"gpu": 1, "request_gpus": 1} if config["device"] == "cuda" else {}),
+        **job_resources("train", gpu=config["device"] == "cuda"),
     log:
         results("logs/train/{model}.log"),
     benchmark:

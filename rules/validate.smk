@@ -1,14 +1,15 @@
-from dijetgen.config import signal_sample
+from dijetgen.config import latent_models, signal_sample
 from dijetgen.columns import observable_names
 
 OBSERVABLES = observable_names(config["features"])
 MASS_PLANE = {"mj1", "mj2"} <= set(config["features"])
 # The latent projection is coloured by the anomaly signal, so latent figures need one.
 LATENT_SIGNAL = signal_sample(config)
-LATENT_MODELS = [name for name, hparams in config["models"].items() if hparams["kind"] in ("ae", "vae") and LATENT_SIGNAL]
+LATENT_MODELS = latent_models(config)
 
 
 rule validate:
+    """A model's samples against the test split: W1, KS, chi2, FPD, KPD, classifier AUC, each with its floor."""
     input:
         generated=results("samples/{model}.parquet"),
         model=trained("model.pt"),
@@ -24,6 +25,8 @@ rule validate:
         seed=config["seed"],
     # The classifier test and the metrics' linear algebra use this many threads (dijetgen.validation).
     threads: config["threads"]
+    resources:
+        **job_resources("validate"),
     log:
         results("logs/validate/{model}.log"),
     benchmark:
@@ -35,6 +38,7 @@ rule validate:
 
 
 rule validation_figures:
+    """A model's samples against the test split: marginals with ratio panels, correlations, mass plane."""
     input:
         generated=results("samples/{model}.parquet"),
         test=results("splits/test.parquet"),
@@ -56,6 +60,8 @@ rule validation_figures:
         observables=OBSERVABLES,
         bins=config["validation"]["bins"],
         process=lambda wildcards: TRAINING_PROCESS,  # a function: the braces of its TeX are no wildcards
+    resources:
+        **job_resources("validation_figures"),
     log:
         results("logs/validation_figures/{model}.log"),
     benchmark:
@@ -67,6 +73,7 @@ rule validation_figures:
 
 
 rule latent_figures:
+    """An autoencoder's latent codes of background and signal: projections and per-dimension use."""
     input:
         model=results("models/{model}/model.pt"),
         test=results("splits/test.parquet"),
@@ -83,6 +90,8 @@ rule latent_figures:
         process=lambda wildcards: ANOMALY_PROCESS,  # a function: the braces of its TeX are no wildcards
     wildcard_constraints:
         model="|".join(LATENT_MODELS) or "no-latent-models",
+    resources:
+        **job_resources("latent_figures"),
     log:
         results("logs/latent_figures/{model}.log"),
     benchmark:
@@ -98,6 +107,7 @@ VALIDATED = MODELS + [name for names in ENSEMBLES.values() for name in names]
 
 
 rule validation_summary:
+    """One row per model: its metrics, their floors and, with replicas, the spread over them."""
     input:
         expand(results("validation/{model}/metrics.json"), model=VALIDATED),
     output:
@@ -106,6 +116,8 @@ rule validation_summary:
         w1_ratios_pdf=results("validation/figures/w1_ratios.pdf"),
     params:
         replicas={model: ENSEMBLES.get(model, [model]) for model in MODELS},
+    resources:
+        **job_resources("validation_summary"),
     log:
         results("logs/validation_summary.log"),
     benchmark:
@@ -117,6 +129,7 @@ rule validation_summary:
 
 
 rule training_curves:
+    """Every model's training and validation loss against epoch, in one figure."""
     input:
         expand(results("models/{model}/history.csv"), model=MODELS),
     output:
@@ -126,6 +139,8 @@ rule training_curves:
         results("validation/figures/training_curves.pdf"),
     params:
         models=MODELS,
+    resources:
+        **job_resources("training_curves"),
     log:
         results("logs/training_curves.log"),
     benchmark:

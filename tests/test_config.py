@@ -150,9 +150,10 @@ def checked(**changes) -> dict:
         ({"samples": {"qcd": {"source": "pythia", "events": 3, "shards": 4}}}, "samples.qcd.events: 3 events cannot"),
         ({"split": {"train": 0.5, "val": 0.2, "test": 0.2}}, "split: fractions"),
         ({"train_on": ["qdc"]}, "train_on: qdc not under samples:"),
+        ({"models": {"mj1_cut": {"kind": "flow"}}}, "models.mj1_cut: the name is reserved for the plain mj1 cut"),
         (
             {"samples": {"qcd": {"source": "lhco", "path": "x.h5", "label": 1}}},
-            "samples.qcd.label: an LHCO file labels each event itself",
+            "samples.qcd.label: LHCO R&D files label each event",
         ),
     ],
 )

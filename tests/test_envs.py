@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from dijetgen.registry import KINDS, SOURCES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # Import name -> pip distribution, for every third-party import in scripts/ and dijetgen/.
@@ -115,6 +117,14 @@ def pandas_backends(path: Path) -> set[str]:
     }
 
 
+# The registry names model and reader modules as strings, which these package modules import when a job
+# asks for a kind or a source (Kind.load, Source.load): for the closure they are imports of those modules.
+REGISTRY_LOADERS = {
+    "dijetgen/models/__init__.py": [kind.model for kind in KINDS.values()],
+    "dijetgen/sources/__init__.py": [source.reader for source in SOURCES.values()],
+}
+
+
 def needed_distributions(script: Path) -> dict[str, str]:
     """{pip distribution: the file that imports it} over the script and the dijetgen modules it reaches."""
     needed, seen, queue = {}, set(), [script]
@@ -126,7 +136,8 @@ def needed_distributions(script: Path) -> dict[str, str]:
         where = str(path.relative_to(ROOT))
         for backend in pandas_backends(path):
             needed.setdefault(backend, where)
-        for name in imported_names(path):
+        loaded = {entry.split(":")[0] for entry in REGISTRY_LOADERS.get(where, [])}
+        for name in imported_names(path) | loaded:
             top = name.split(".")[0]
             if top == "dijetgen":
                 # A dijetgen package's __init__ runs on import of any of its modules.

@@ -1,4 +1,5 @@
-"""The profiles under profiles/: each one parses, names only rules that exist, and none asks for a GPU by itself."""
+"""The profiles under profiles/ and the rules' own resources: each profile parses, names only rules that exist,
+and nothing asks for a GPU by itself."""
 
 import importlib.util
 import re
@@ -6,6 +7,8 @@ import re
 import pytest
 import yaml
 from conftest import ROOT, TINY, snakemake
+
+from dijetgen.job_resources import REQUESTS, job_resources
 
 PROFILES = sorted(path.parent.name for path in (ROOT / "profiles").glob("*/config.yaml"))
 # The keys through which each cluster profile's executor plugin reads memory, run time and GPUs.
@@ -23,7 +26,7 @@ CLUSTER = {
         "gpu": {"request_gpus", "require_gpus", "gpus_minimum_memory", "gpus_minimum_capability"},
     },
 }
-# The rules whose size grows with the data; every cluster profile sizes them explicitly.
+# The rules whose size grows with the data; each declares its own memory and run time.
 HEAVY_RULES = {"ingest", "cluster", "features", "split", "train", "sample"}
 
 
@@ -48,29 +51,43 @@ def test_profile_is_a_mapping_of_snakemake_options(name):
     assert all(re.fullmatch(r"[a-z][a-z0-9-]*", key) for key in settings), "keys are long option names"
 
 
-@pytest.mark.parametrize("name", sorted(CLUSTER))
-def test_cluster_profile_sizes_every_heavy_rule_and_names_only_real_rules(name):
-    settings, keys = profile(name), CLUSTER[name]
-    rules = settings["set-resources"]
-    assert HEAVY_RULES <= set(rules)
-    unknown = set(rules) - workflow_rules()
-    assert not unknown, f"set-resources names rules that the workflow lacks: {sorted(unknown)}"
-    for rule, resources in [("default-resources", settings["default-resources"]), *rules.items()]:
-        assert int(resources[keys["memory"]]) > 0 and int(resources[keys["runtime"]]) > 0, rule
+def test_every_heavy_rule_declares_its_resources_and_only_real_rules_are_named():
+    assert HEAVY_RULES <= set(REQUESTS)
+    unknown = set(REQUESTS) - workflow_rules()
+    assert not unknown, f"dijetgen/job_resources.py names rules that the workflow lacks: {sorted(unknown)}"
 
 
 @pytest.mark.parametrize("name", sorted(CLUSTER))
-def test_no_profile_asks_for_a_gpu_the_config_did_not_ask_for(name):
-    settings, gpu_keys = profile(name), CLUSTER[name]["gpu"]
-    assert not gpu_keys & set(settings["default-resources"])
-    asking = {rule for rule, resources in settings["set-resources"].items() if gpu_keys & set(resources)}
-    assert asking == set()
+def test_the_rules_resources_reach_each_executor_and_grow_with_the_attempt(name):
+    keys = CLUSTER[name]
+    resources = job_resources("ingest")
+    first, second = (resources[keys["memory"]](None, attempt) for attempt in (1, 2))
+    assert first == REQUESTS["ingest"][0] and second == 2 * first
+    assert int(resources[keys["runtime"]]) > 0
+
+
+@pytest.mark.parametrize("name", sorted(CLUSTER))
+def test_a_cluster_profile_retries_groups_real_rules_and_leaves_resources_to_them(name):
+    settings = profile(name)
+    assert settings["retries"] >= 1
+    assert not {"set-resources", "default-resources"} & set(settings), "resources live in the rules"
+    groups = dict(entry.split("=") for entry in settings["groups"])
+    assert set(groups) <= workflow_rules()
+    assert {entry.split("=")[0] for entry in settings["group-components"]} == set(groups.values())
+
+
+@pytest.mark.parametrize("name", sorted(CLUSTER))
+def test_nothing_asks_for_a_gpu_the_config_did_not_ask_for(name):
+    gpu_keys = CLUSTER[name]["gpu"]
+    assert not gpu_keys & set(profile(name))
+    assert all(not gpu_keys & set(job_resources(rule)) for rule in REQUESTS)
+    assert gpu_keys & set(job_resources("train", gpu=True))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", PROFILES)
 def test_snakemake_accepts_the_profile(name, tmp_path):
-    """A dry run with the profile: Snakemake parses it and applies its resources to the plan."""
+    """A dry run with the profile: Snakemake parses it, and the plan carries the rules' resources."""
     plugin = CLUSTER.get(name, {}).get("plugin")
     if plugin and importlib.util.find_spec(plugin) is None:
         pytest.skip(f"{plugin} is not installed")
@@ -81,4 +98,4 @@ def test_snakemake_accepts_the_profile(name, tmp_path):
     if name in CLUSTER:
         memory = CLUSTER[name]["memory"]
         plan = result.stdout.split("\nrule ingest:", 1)[1].split("\n\n", 1)[0]
-        assert f"{memory}={profile(name)['set-resources']['ingest'][memory]}," in plan
+        assert f"{memory}={REQUESTS['ingest'][0]}," in plan

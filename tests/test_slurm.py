@@ -11,23 +11,26 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from conftest import ROOT, snakemake_command
 from slurm_cluster import SlurmCluster, unavailable
 
 from dijetgen.features import FEATURE_COLUMNS
+from dijetgen.job_resources import REQUESTS
 
 pytestmark = pytest.mark.skipif(unavailable() is not None, reason=str(unavailable()))
 
 PROFILE = ROOT / "profiles" / "slurm"
-RESOURCES = yaml.safe_load((PROFILE / "config.yaml").read_text())["set-resources"]
+# What the rules ask for at the first attempt (dijetgen/job_resources.py), as sbatch should receive it.
+RESOURCES = {rule: {"mem_mb": memory_mb, "runtime": minutes} for rule, (memory_mb, minutes) in REQUESTS.items()}
 # If the status query fails, the plugin waits for ever and ignores SIGTERM: hence `timeout -k`.
 LIMIT_S = 240
-# A stand-in for the training rule with device: cuda: it asks for gpu=1 and gets the profile's train resources.
+# A stand-in for the training rule with device: cuda: it asks for what the train rule asks for, and a GPU.
 GPU_SNAKEFILE = """
+from dijetgen.job_resources import job_resources
+
 rule train:
     output: "gpus.txt"
-    resources: gpu=1
+    resources: **job_resources("train", gpu=True)
     shell: 'echo "$CUDA_VISIBLE_DEVICES" > {output}'
 """
 SUBMITTED = re.compile(r"Job \d+ has been submitted with SLURM jobid (\d+) \(log: (\S+)\)")

@@ -3,8 +3,8 @@ import numpy as np
 import pyhepmc
 import pytest
 
-from dijetgen.config import DEFAULT_INVISIBLE
 from dijetgen.errors import InputError
+from dijetgen.registry import DEFAULT_INVISIBLE
 from dijetgen.sources import hepmc, read_shard
 
 

@@ -1,4 +1,5 @@
-"""Generative models of the dijet feature table, one kind per module, built and loaded by kind name.
+"""Generative models of the dijet feature table, one kind per module (declared in dijetgen.registry), built and
+loaded by kind name.
 
 model = build_model("flow", ["ptj1", "mj1"], {"epochs": 20}, seed=42)
 model.fit(train, val, workdir="results/models/flow")
@@ -13,16 +14,10 @@ events = model.sample(1000, seed=1, condition=test)   # test holds mjj; events h
 
 from dijetgen.checkpoints import CheckpointError, load_checkpoint
 from dijetgen.errors import InputError
-from dijetgen.models.ae import AutoEncoder
 from dijetgen.models.base import GenerativeModel
-from dijetgen.models.cfm import FlowMatching
-from dijetgen.models.flow import Flow
-from dijetgen.models.gan import GAN
-from dijetgen.models.vae import VariationalAutoEncoder
+from dijetgen.registry import KINDS
 
-MODELS: dict[str, type[GenerativeModel]] = {
-    cls.kind: cls for cls in (AutoEncoder, VariationalAutoEncoder, GAN, Flow, FlowMatching)
-}
+MODELS: dict[str, type[GenerativeModel]] = {name: kind.load() for name, kind in KINDS.items()}
 
 
 def build_model(kind: str, features: list[str], hparams: dict, seed: int) -> GenerativeModel:

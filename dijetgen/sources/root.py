@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import awkward as ak
 import numpy as np
 
-from dijetgen.config import DEFAULT_INVISIBLE
 from dijetgen.errors import InputError
 from dijetgen.events import make_events
+from dijetgen.registry import DEFAULT_INVISIBLE
 from dijetgen.sources.sharding import chunk_ranges, shard_range
 
 BRANCH_KEYS = ("pt", "eta", "phi", "mass", "energy", "status", "pid")
