@@ -127,19 +127,26 @@ def main(n_selected: int = 10_000, copies: int = 10, shards: int = 4, repeats: i
         f" load average {load:.2f} before, {os.getloadavg()[0]:.2f} after; medians of {repeats} runs each"
     )
     walls = " ".join(f"{run[0]:.1f}" for run in runs["reference"])
-    print(f"pyjet loop (official example)       : {median['reference'][0]:7.2f} s wall (runs: {walls})")
+    print(
+        f"pyjet loop (official example)       : {median['reference'][0]:7.2f} s wall"
+        f" {median['reference'][1]:7.2f} s CPU (runs: {walls}); {n_events / median['reference'][0]:.0f} events/s"
+    )
     for cores, target in ((1, 0.8), (2, 1.6)):
         walls = " ".join(f"{run[0]:.1f}" for run in runs[cores])
-        ratios = [ref[0] / run[0] for ref, run in zip(runs["reference"], runs[cores])]
+        # Each run's ratio is taken against the reference run of the same round, which saw the same load.
+        ratios = np.array([ref[0] / run[0] for ref, run in zip(runs["reference"], runs[cores])])
+        error = ratios.std(ddof=1) / np.sqrt(len(ratios)) if len(ratios) > 1 else float("nan")
         print(
             f"ours, snakemake --cores {cores}, {shards} shards: {median[cores][0]:7.2f} s wall"
-            f" {median[cores][1]:7.2f} s CPU (runs: {walls}); ratio of medians"
-            f" {median['reference'][0] / median[cores][0]:.2f}x, per run {min(ratios):.2f}-{max(ratios):.2f}x"
-            f" (target >= {target})"
+            f" {median[cores][1]:7.2f} s CPU (runs: {walls}); {n_events / median[cores][0]:.0f} events/s;"
+            f" ratio of medians {median['reference'][0] / median[cores][0]:.2f}x, per run"
+            f" {min(ratios):.2f}-{max(ratios):.2f}x, mean {ratios.mean():.3f} +- {error:.3f}x (target >= {target})"
         )
+    print("runs (wall s, CPU s):", json.dumps({str(key): values for key, values in runs.items()}))
     print(
         f"{n_selected} events in one process: clustering {t_cluster:.2f} s CPU, N-subjettiness of j1, j2"
-        f" {t_nsub:.2f} s CPU, ratio {t_nsub / t_cluster:.2f} (target <= 0.3);"
+        f" {t_nsub:.2f} s CPU, ratio {t_nsub / t_cluster:.2f} (target <= 0.3), {t_nsub / (t_cluster + t_nsub):.0%}"
+        f" of the two;"
         f" largest relative difference from fjcontrib's tau1..3 on 4000 jets {deviation:.1e}"
     )
     # The floor both sides share: fastjet's anti-kT itself (pyjet bundles fastjet 3.3.4's C++).
