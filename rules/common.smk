@@ -34,8 +34,8 @@ onstart:
 onsuccess:
     remove_run_record(RESULTS)
     # `snakemake --report` plans the workflow again, so it needs the config of the run it reports on.
-    configfiles = " ".join(f"--configfile {path}" for path in workflow.overwrite_configfiles)
-    print(f"Report of this study: snakemake {configfiles} --report {RESULTS}/report.html".replace("  ", " "))
+    configfiles = [f"--configfile {path}" for path in workflow.overwrite_configfiles]
+    print("Report of this study:", " ".join(["snakemake", *configfiles, "--report", f"{RESULTS}/report.html"]))
 
 
 onerror:

@@ -44,6 +44,7 @@ def summarise(snakemake):
     closure_methods = [method for method in params.trained if method in ("template", "idealized")]
     rows = []
     for inject, events_path in zip(params.inject, inputs.events):
+        inject_rows = []
         events = pd.read_parquet(events_path)
         n_signal, n_background = signal_counts(events)
         common = {"inject": inject, "s_over_b": n_signal / max(n_background, 1)}
@@ -63,19 +64,19 @@ def summarise(snakemake):
                 row = common | {"repeat": repeat, "method": method} | method_numbers(curve)
                 row["closure_auc"] = closure.get(method, np.nan)
                 row["template_outside_support"] = support if method == "template" else np.nan
-                rows.append(row)
+                inject_rows.append(row)
         for name in params.baselines:
             scores = read_scores(next(baselines))
             curve = roc_curve(*evaluation_split(events, scores), params.min_background_events)
             curves[name] = [curve]
-            for repeat in params.repeats:  # the same number in every repeat: it trains nothing per repeat
-                rows.append(common | {"repeat": repeat, "method": name} | method_numbers(curve))
-        per_repeat = pd.DataFrame(rows)
-        this = per_repeat[per_repeat["inject"] == inject]
-        aucs = this.groupby("method", sort=False)["auc"].median().to_dict()
+            # One row: a baseline trains nothing per repeat, so its band is a single value (repeats = 1).
+            inject_rows.append(common | {"repeat": 0, "method": name} | method_numbers(curve))
+        aucs = pd.DataFrame(inject_rows).groupby("method", sort=False)["auc"].median().to_dict()
+        rows += inject_rows
         first = {method: method_curves[0] for method, method_curves in curves.items()}
         save_figure(plot_rejection(first, aucs, params.process), *figure_paths(output, f"roc_inject{inject}"))
         save_figure(plot_sic_bands(curves, params.process), *figure_paths(output, f"sic_inject{inject}"))
+    per_repeat = pd.DataFrame(rows)
     write_atomic(lambda tmp: per_repeat.to_csv(tmp, index=False), output.repeats)
     table = repeat_bands(per_repeat).reindex(columns=COLUMNS)
     print(table.to_string(index=False))
