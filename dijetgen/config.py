@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, MODEL_COLUMNS, SEARCH_COLUMNS
+from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, SEARCH_COLUMNS, model_columns
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import check_condition, resolve
 from dijetgen.replicas import training_hparams
@@ -146,11 +146,10 @@ def check_config(config: dict) -> None:
         check_search(config)
     if not config["models"]:
         return
-    unknown = [column for column in config["features"] if column not in MODEL_COLUMNS]
+    columns = model_columns(config)
+    unknown = [column for column in config["features"] if column not in columns]
     if unknown:
-        raise InputError(
-            f"features: no column(s) {', '.join(unknown)} in the feature table ({' '.join(MODEL_COLUMNS)})"
-        )
+        raise InputError(f"features: no column(s) {', '.join(unknown)} in the feature table ({' '.join(columns)})")
     missing = sorted(set(config["train_on"]) - set(config["samples"]))
     if missing:
         raise InputError(f"train_on: {', '.join(missing)} not under samples:")
@@ -164,7 +163,7 @@ def check_config(config: dict) -> None:
             resolve(hparams["kind"], hparams)
         except InputError as err:
             raise InputError(f"models.{name}.{err}") from None
-        check_condition(name, hparams, config["features"], MODEL_COLUMNS)
+        check_condition(name, hparams, config["features"], columns)
 
 
 def check_amplification(config: dict) -> None:
@@ -194,11 +193,11 @@ def check_search(config: dict) -> None:
     signal = sample_settings(config, search["signal"])
     if signal["source"] != "lhco" and signal["label"] != 1:
         raise InputError(f"search.signal: sample {search['signal']} is labelled background (label 0)")
-    known = MODEL_COLUMNS + SEARCH_COLUMNS
+    known = model_columns(config) + SEARCH_COLUMNS
     unknown = [column for column in search["features"] if column not in known]
     if unknown:
         raise InputError(f"search.features: no column(s) {', '.join(unknown)} ({' '.join(known)})")
-    if search["condition"] not in MODEL_COLUMNS or search["condition"] in search["features"]:
+    if search["condition"] not in model_columns(config) or search["condition"] in search["features"]:
         raise InputError(
             f"search.condition: {search['condition']} must be a feature-table column not among the features"
         )

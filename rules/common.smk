@@ -47,6 +47,8 @@ except InputError as err:
     raise WorkflowError(str(err)) from None
 
 SAMPLES = list(config["samples"])
+# The particle layer (rules/particles.smk): the cluster stage writes each jet's constituents when it is set.
+CONSTITUENTS = config.get("constituents")
 # The figures' process and selection label: of the training samples (validation), and with the signal (anomaly,
 # latent figures). Unknown train_on names are left to split.smk's error.
 TRAINING_PROCESS = process_label(config, [name for name in config["train_on"] if name in SAMPLES])
