@@ -15,6 +15,8 @@ The cap keeps the file rectangular enough to pad: at pT-hat 1 TeV a QCD jet has 
 most about 290, and its 100 hardest keep all of its mass (the 30 of JetNet30 only 61%).
 """
 
+from typing import NamedTuple
+
 import awkward as ak
 import numpy as np
 import pandas as pd
@@ -27,6 +29,36 @@ from dijetgen.events import cartesian_to_collider
 
 FIELDS = ("pt_rel", "deta", "dphi")
 JETS = ("j1", "j2")
+# What a particle model is conditioned on, one row per jet: its pT, eta, mass and number of constituents.
+PARTICLE_CONDITION = ["pt", "eta", "m", "nconst"]
+
+
+class ParticleJets(NamedTuple):
+    """Jets with their constituents: `jets` holds the PARTICLE_CONDITION columns, `values` the padded
+    (n, cap, 3) (pt_rel, deta, dphi), `mask` the (n, cap) real particles."""
+
+    jets: pd.DataFrame
+    values: np.ndarray
+    mask: np.ndarray
+
+
+def particle_jets(table: pd.DataFrame, rows: ak.Array, cap: int) -> ParticleJets:
+    """j1 of every event of a feature table, then j2 of every event, with their constituent `rows` (in the
+    table's order, as `matching_events` gives them)."""
+    jets = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    name: table[f"{column}{jet}"].to_numpy()
+                    for name, column in zip(PARTICLE_CONDITION[:3], ("pt", "eta", "m"))
+                }
+            ).assign(nconst=table[f"nconst_{jet}"].to_numpy())
+            for jet in JETS
+        ],
+        ignore_index=True,
+    )
+    parts = [padded(rows[jet], cap) for jet in JETS]
+    return ParticleJets(jets, np.concatenate([v for v, _ in parts]), np.concatenate([m for _, m in parts]))
 
 
 def wrap_phi(phi: np.ndarray) -> np.ndarray:

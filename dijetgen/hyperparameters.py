@@ -53,7 +53,20 @@ KIND_DEFAULTS = {
         "steps": 50,
         "ema_decay": 0.0,
     },
+    # The particle-cloud kind (dijetgen.models.epicfm): configured under `particle_models:`, trained on the
+    # constituent files, no anomaly score, no latent space. `hidden` is one width per EPiC layer.
+    "epicfm": {
+        "hidden": [64, 64, 64],
+        "global_dim": 16,
+        "solver": "midpoint",
+        "atol": 1e-5,
+        "rtol": 1e-5,
+        "steps": 20,
+        "ema_decay": 0.0,
+    },
 }
+# Kinds that generate particle clouds rather than feature-table rows.
+PARTICLE_KINDS = ("epicfm",)
 
 
 def resolve(kind: str, hparams: dict) -> dict:

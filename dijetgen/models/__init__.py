@@ -16,6 +16,7 @@ from dijetgen.errors import InputError
 from dijetgen.models.ae import AutoEncoder
 from dijetgen.models.base import GenerativeModel
 from dijetgen.models.cfm import FlowMatching
+from dijetgen.models.epicfm import EPiCFlowMatching
 from dijetgen.models.flow import Flow
 from dijetgen.models.gan import GAN
 from dijetgen.models.vae import VariationalAutoEncoder
@@ -23,18 +24,22 @@ from dijetgen.models.vae import VariationalAutoEncoder
 MODELS: dict[str, type[GenerativeModel]] = {
     cls.kind: cls for cls in (AutoEncoder, VariationalAutoEncoder, GAN, Flow, FlowMatching)
 }
+# Kinds that generate the particles of given jets (dijetgen.hyperparameters.PARTICLE_KINDS), configured under
+# `particle_models:`: they share the training loop and checkpoints but not the feature-table fit/sample/score.
+PARTICLE_MODELS: dict[str, type[GenerativeModel]] = {EPiCFlowMatching.kind: EPiCFlowMatching}
+KINDS = MODELS | PARTICLE_MODELS
 
 
 def build_model(kind: str, features: list[str], hparams: dict, seed: int) -> GenerativeModel:
     """An untrained model; unknown kinds and hyperparameters are InputErrors."""
-    if kind not in MODELS:
-        raise InputError(f"kind: {kind!r} is not one of {', '.join(MODELS)}")
-    return MODELS[kind](features, hparams, seed)
+    if kind not in KINDS:
+        raise InputError(f"kind: {kind!r} is not one of {', '.join(KINDS)}")
+    return KINDS[kind](features, hparams, seed)
 
 
 def load_model(path, features: list[str] | None = None) -> GenerativeModel:
     """A saved model of any kind; with `features`, a model trained on other features is a CheckpointError."""
     header, tensors = load_checkpoint(path)
-    if header.get("kind") not in MODELS:
+    if header.get("kind") not in KINDS:
         raise CheckpointError(f"{path}: unknown model kind {header.get('kind')!r}")
-    return MODELS[header["kind"]].restore(path, header, tensors, features)
+    return KINDS[header["kind"]].restore(path, header, tensors, features)
