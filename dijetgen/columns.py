@@ -36,6 +36,10 @@ CONSTITUENT_COLUMNS = (
 )
 
 
+# The particle-level validation figures of each particle model (dijetgen.plots.particles draws them).
+PARTICLE_FIGURES = ["pt_rel", "deta", "dphi", "mass_from_particles", "multiplicity", "jet_image"]
+
+
 def model_columns(config: dict) -> list[str]:
     """The feature-table columns a model may learn in this config: the constituent columns with `constituents:`."""
     return MODEL_COLUMNS + (CONSTITUENT_COLUMNS if config.get("constituents") else [])

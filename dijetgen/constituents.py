@@ -157,3 +157,17 @@ def matching_events(constituents: dict[str, ak.Array], table: pd.DataFrame) -> a
         return constituents[next(iter(constituents))][:0]
     order = np.argsort(np.concatenate([index for index, _ in parts]), kind="stable")
     return ak.concatenate([rows for _, rows in parts])[order]
+
+
+def split_constituents(parts: dict[str, pd.DataFrame], by_sample: dict[str, ak.Array]) -> dict[str, ak.Array]:
+    """The constituent rows of each split part's events, in the part's order: dijetgen.splits made the parts
+    from the feature tables, so the particles follow the same events."""
+    return {part: matching_events(by_sample, table) for part, table in parts.items()}
+
+
+def generated_rows(table: pd.DataFrame, values: np.ndarray, mask: np.ndarray) -> ak.Array:
+    """A particle model's samples as constituent-file rows: the first len(table) clouds are the j1 of the
+    table's events, the rest their j2 (as `particle_jets` orders them)."""
+    n = len(table)
+    relative = {"j1": from_padded(values[:n], mask[:n]), "j2": from_padded(values[n:], mask[n:])}
+    return constituent_table(table["event"].to_numpy(), table["label"].to_numpy(), relative)

@@ -4,34 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from helpers import toy_jets
 
 from dijetgen import training
-from dijetgen.constituents import PARTICLE_CONDITION, ParticleJets
+from dijetgen.constituents import PARTICLE_CONDITION
 from dijetgen.errors import InputError
 from dijetgen.models import MODELS, build_model, load_model
 
 TINY = {"hidden": [16, 16], "global_dim": 8, "epochs": 2, "batch_size": 32, "solver": "euler", "steps": 4}
-CAP = 24
-
-
-def toy_jets(n: int, seed: int) -> ParticleJets:
-    """Jets of 3..CAP+5 particles (the cap cuts the largest), softer particles farther from the axis."""
-    rng = np.random.default_rng(seed)
-    nconst = rng.integers(3, CAP + 6, n)
-    mask = np.arange(CAP) < np.minimum(nconst, CAP)[:, None]
-    pt_rel = -np.sort(-rng.dirichlet(np.ones(CAP), n), axis=1)
-    spread = 0.05 / np.sqrt(pt_rel * CAP)
-    values = np.stack([pt_rel, rng.normal(0, spread), rng.normal(0, spread)], axis=-1).astype(np.float32)
-    values[~mask] = 0.0
-    jets = pd.DataFrame(
-        {
-            "pt": 1200 + rng.exponential(200, n),
-            "eta": rng.normal(0, 1, n),
-            "m": rng.exponential(80, n),
-            "nconst": nconst,
-        }
-    )
-    return ParticleJets(jets, values, mask)
+CAP = 24  # toy_jets' slots
 
 
 @pytest.fixture(scope="module")
