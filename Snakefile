@@ -36,6 +36,7 @@ include: "rules/anomaly.smk"
 include: "rules/search.smk"
 include: "rules/beta_scan.smk"
 include: "rules/amplification.smk"
+include: "rules/particles.smk"
 include: "rules/paper.smk"
 
 
@@ -49,4 +50,5 @@ rule all:
         BETA_SCAN_OUTPUTS,
         AMPLIFICATION_OUTPUTS,
         PAPER_OUTPUTS,
+        PARTICLE_OUTPUTS,
     default_target: True

@@ -144,6 +144,7 @@ def check_config(config: dict) -> None:
             raise InputError(f"samples.{name}.path: Missing input file {sample['path']} (moved or deleted?)")
     if "search" in config:
         check_search(config)
+    check_particle_models(config)
     if not config["models"]:
         return
     columns = model_columns(config)
@@ -164,6 +165,18 @@ def check_config(config: dict) -> None:
         except InputError as err:
             raise InputError(f"models.{name}.{err}") from None
         check_condition(name, hparams, config["features"], columns)
+
+
+def check_particle_models(config: dict) -> None:
+    """Particle models need the constituent files, and their entries must resolve."""
+    models = config.get("particle_models") or {}
+    if models and "constituents" not in config:
+        raise InputError(f"particle_models.{next(iter(models))}: needs `constituents:` (the particles it learns)")
+    for name, hparams in models.items():
+        try:
+            resolve(hparams["kind"], hparams)
+        except InputError as err:
+            raise InputError(f"particle_models.{name}.{err}") from None
 
 
 def check_amplification(config: dict) -> None:
