@@ -15,31 +15,18 @@ The cap keeps the file rectangular enough to pad: at pT-hat 1 TeV a QCD jet has 
 most about 290, and its 100 hardest keep all of its mass (the 30 of JetNet30 only 61%).
 """
 
-from typing import NamedTuple
-
 import awkward as ak
 import numpy as np
 import pandas as pd
 
 from dijetgen.atomic import write_atomic
+from dijetgen.clouds import FIELDS, PARTICLE_CONDITION, ParticleJets
 from dijetgen.columns import efp_names
 from dijetgen.efp import efps
 from dijetgen.errors import InputError
 from dijetgen.events import cartesian_to_collider
 
-FIELDS = ("pt_rel", "deta", "dphi")
 JETS = ("j1", "j2")
-# What a particle model is conditioned on, one row per jet: its pT, eta, mass and number of constituents.
-PARTICLE_CONDITION = ["pt", "eta", "m", "nconst"]
-
-
-class ParticleJets(NamedTuple):
-    """Jets with their constituents: `jets` holds the PARTICLE_CONDITION columns, `values` the padded
-    (n, cap, 3) (pt_rel, deta, dphi), `mask` the (n, cap) real particles."""
-
-    jets: pd.DataFrame
-    values: np.ndarray
-    mask: np.ndarray
 
 
 def particle_jets(table: pd.DataFrame, rows: ak.Array, cap: int) -> ParticleJets:

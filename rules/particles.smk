@@ -53,7 +53,7 @@ rule train_particles:
     benchmark:
         results("benchmarks/train_particles/{particle_model}.tsv")
     conda:
-        "../envs/models.yaml"
+        "../envs/particles.yaml"
     script:
         "../scripts/train_particles.py"
 
@@ -73,7 +73,7 @@ rule sample_particles:
     log:
         results("logs/sample_particles/{particle_model}.log"),
     conda:
-        "../envs/models.yaml"
+        "../envs/particles.yaml"
     script:
         "../scripts/sample_particles.py"
 
@@ -101,7 +101,7 @@ rule validate_particles:
     log:
         results("logs/validate_particles/{particle_model}.log"),
     conda:
-        "../envs/models.yaml"
+        "../envs/particles.yaml"
     script:
         "../scripts/validate_particles.py"
 
@@ -117,7 +117,7 @@ rule particles_summary:
     log:
         results("logs/validation_particles/summary.log"),
     conda:
-        "../envs/models.yaml"
+        "../envs/particles.yaml"
     script:
         "../scripts/particles_summary.py"
 

@@ -6,7 +6,8 @@ import pandas as pd
 import torch
 
 from dijetgen.atomic import write_json
-from dijetgen.constituents import PARTICLE_CONDITION, particle_jets, read_constituents
+from dijetgen.clouds import PARTICLE_CONDITION
+from dijetgen.constituents import particle_jets, read_constituents
 from dijetgen.errors import InputError
 from dijetgen.models import build_model
 from dijetgen.snakemake_adapter import run

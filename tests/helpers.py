@@ -4,7 +4,7 @@ validation settings and toy dijet events. (Fixtures and the workflow helpers are
 import numpy as np
 import pandas as pd
 
-from dijetgen.constituents import ParticleJets
+from dijetgen.clouds import ParticleJets
 from dijetgen.validation import ValidationSettings
 
 FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]

@@ -1,6 +1,7 @@
 """EFPs checked against the definition summed by brute force over every tuple of particles."""
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -52,3 +53,14 @@ def test_padding_and_frame_do_not_change_efps():
     np.testing.assert_allclose(efps(*padded), efps(pt, eta, phi), rtol=1e-12)
     # Only angles between particles enter: a boost along the beam and a rotation leave EFPs alone.
     np.testing.assert_allclose(efps(2 * pt, eta + 1.3, phi + 0.7), efps(pt, eta, phi), rtol=1e-10)
+
+
+def test_efps_match_energyflow_on_pythia_jets():
+    """tests/data/efp_energyflow.npz: eight Pythia QCD jets (pt_rel, deta, dphi; pT-hat 1 TeV, cap 100) and
+    energyflow 1.4.0's `EFP(graph, measure="hadr", beta=1, normed=True, coords="ptyphim")` of each graph of
+    EFP_GRAPHS, computed once in a separate venv (energyflow cannot be installed with the NumPy 2 pin; see
+    dijetgen/efp.py)."""
+    reference = np.load(Path(__file__).parent / "data/efp_energyflow.npz")
+    values, mask = reference["values"], reference["mask"]
+    mine = efps(np.where(mask, values[..., 0], 0.0), values[..., 1], values[..., 2])
+    np.testing.assert_allclose(mine, reference["efps"], rtol=1e-9)

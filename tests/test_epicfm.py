@@ -7,7 +7,7 @@ import torch
 from helpers import toy_jets
 
 from dijetgen import training
-from dijetgen.constituents import PARTICLE_CONDITION
+from dijetgen.clouds import PARTICLE_CONDITION
 from dijetgen.errors import InputError
 from dijetgen.models import MODELS, build_model, load_model
 

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 from helpers import toy_jets
 
-from dijetgen.constituents import ParticleJets
+from dijetgen.clouds import ParticleJets
 from dijetgen.metrics.particles import rebuilt_jets, substructure, summary_row, validate_particles
 from dijetgen.validation import ValidationSettings
 

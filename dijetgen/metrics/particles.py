@@ -17,7 +17,8 @@ import awkward as ak
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from dijetgen.constituents import FIELDS, ParticleJets, from_padded
+from dijetgen.clouds import FIELDS, ParticleJets
+from dijetgen.constituents import from_padded
 from dijetgen.efp import efps
 from dijetgen.metrics.classifier import classifier_auc
 from dijetgen.metrics.frechet import fpd

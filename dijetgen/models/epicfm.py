@@ -25,7 +25,7 @@ from torch import nn
 
 from dijetgen import training
 from dijetgen.checkpoints import CheckpointError, first_sentence, save_checkpoint
-from dijetgen.constituents import FIELDS, PARTICLE_CONDITION, ParticleJets
+from dijetgen.clouds import FIELDS, PARTICLE_CONDITION, ParticleJets
 from dijetgen.errors import InputError
 from dijetgen.models.base import CHUNK, GenerativeModel, mlp, moving_average
 from dijetgen.models.cfm import ADAPTIVE_SOLVERS, FIXED_SOLVERS, FlowMatching

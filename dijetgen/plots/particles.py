@@ -4,8 +4,8 @@ the particles, the multiplicity, and the average jet image, each of test jets ag
 import matplotlib.pyplot as plt
 import numpy as np
 
+from dijetgen.clouds import ParticleJets
 from dijetgen.columns import PARTICLE_FIGURES
-from dijetgen.constituents import ParticleJets
 from dijetgen.metrics.particles import particle_values, rebuilt_jets
 from dijetgen.plots.distributions import plot_data_vs_generated
 from dijetgen.plots.style import figure_size, save_figure
