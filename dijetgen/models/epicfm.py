@@ -164,7 +164,7 @@ class EPiCFlowMatching(GenerativeModel):
         return {"val_loss": self._loss(self._final_field, x, x0, t).item()}
 
     # --- the interface, for particle clouds ---------------------------------------------------------------
-    def fit(self, train: ParticleJets, val: ParticleJets, workdir, device="auto", max_epochs=None, selection=None):
+    def fit(self, train: ParticleJets, val: ParticleJets, workdir, device="auto", max_epochs=None):
         """Train on the jets of `train` (early stopping on `val`); returns the per-epoch history."""
         device = training.choose_device(device)
         real = _particle_features(train.values)[train.mask]
