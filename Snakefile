@@ -36,6 +36,7 @@ include: "rules/anomaly.smk"
 include: "rules/search.smk"
 include: "rules/beta_scan.smk"
 include: "rules/amplification.smk"
+include: "rules/particles.smk"
 include: "rules/paper.smk"
 
 
@@ -52,6 +53,7 @@ localrules:
     beta_scan_summary,
     vae_beta_scan,
     amplification_summary,
+    particles_summary,
     paper,
 
 
@@ -66,4 +68,5 @@ rule all:
         BETA_SCAN_OUTPUTS,
         AMPLIFICATION_OUTPUTS,
         PAPER_OUTPUTS,
+        PARTICLE_OUTPUTS,
     default_target: True

@@ -20,6 +20,31 @@ FEATURE_COLUMNS = (
     + ["tau21j1", "tau21j2", "tau32j1", "tau32j2", "deltaetajj", "dphijj"]
 )
 MODEL_COLUMNS = FEATURE_COLUMNS[len(BOOKKEEPING_COLUMNS) :]
+# With `constituents:`, the cluster stage adds per jet its multiplicity (all particles, before the cap), tau4,
+# tau5 and the energy flow polynomials of its stored constituents: every connected multigraph with d <= 4
+# edges, EFP_COUNT of them (dijetgen.efp.EFP_GRAPHS lists them in column order).
+EFP_COUNT = 20
+
+
+def efp_names(jet: str) -> list[str]:
+    """Feature-table column names of one jet's EFPs: efp1j1 ... efp20j1."""
+    return [f"efp{k}{jet}" for k in range(1, EFP_COUNT + 1)]
+
+
+CONSTITUENT_COLUMNS = (
+    ["nconst_j1", "nconst_j2", "tau4j1", "tau5j1", "tau4j2", "tau5j2"] + efp_names("j1") + efp_names("j2")
+)
+
+
+# The particle-level validation figures of each particle model (dijetgen.plots.particles draws them).
+PARTICLE_FIGURES = ["pt_rel", "deta", "dphi", "mass_from_particles", "multiplicity", "jet_image"]
+
+
+def model_columns(config: dict) -> list[str]:
+    """The feature-table columns a model may learn in this config: the constituent columns with `constituents:`."""
+    return MODEL_COLUMNS + (CONSTITUENT_COLUMNS if config.get("constituents") else [])
+
+
 # The resonant search's features, built from the table with the jets ordered by mass instead of pT
 # (CATHODE's): the lighter jet's mass, m_heavy - m_light, and the two jets' tau21 in that order.
 SEARCH_COLUMNS = ["mjlight", "deltamj", "tau21jlight", "tau21jheavy"]
@@ -32,8 +57,8 @@ DENSITY_METHODS = ("anode",)
 
 # What each column is fixes how dijetgen.preprocessing maps it onto the real line, so that every generated
 # value stays where real ones can be:
-# - positive quantities (masses, momenta, mjj, Δm_J, |Δη|, N-subjettiness) have a lower bound, 0 or (ptj1, the
-#   leading jet) the selection's min_pt, and a long upper tail;
+# - positive quantities (masses, momenta, mjj, Δm_J, |Δη|, N-subjettiness, multiplicities, EFPs) have a lower
+#   bound, 0 or (ptj1, the leading jet) the selection's min_pt, and a long upper tail;
 # - ratios (τ21, τ32, and ptj2 as its fraction of ptj1) and the search's mass features are bounded on both
 #   sides by the training data's range.
 #   A τ ratio has no upper bound of 1: with exclusive-kT axes τ_N can exceed τ_(N-1) (τ21 up to 1.47 in 2.4k
@@ -42,7 +67,9 @@ DENSITY_METHODS = ("anode",)
 #   not both, so a jet's eta has no bound of its own.
 POSITIVE, BOUNDED, LINEAR = "positive", "bounded", "linear"
 POSITIVE_COLUMNS = frozenset(
-    ["mj1", "mj2", "ptj1", "ptj2", "mjj", "deltaetajj"] + [f"tau{n}{jet}" for n in (1, 2, 3) for jet in ("j1", "j2")]
+    ["mj1", "mj2", "ptj1", "ptj2", "mjj", "deltaetajj"]
+    + [f"tau{n}{jet}" for n in (1, 2, 3, 4, 5) for jet in ("j1", "j2")]
+    + CONSTITUENT_COLUMNS
 )
 # The search's mass features join the ratios, as in CATHODE (a logit of every feature's min-max-scaled
 # training range): a template event beyond the sidebands' range is one a classifier tells from data for free.

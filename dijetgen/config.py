@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, MODEL_COLUMNS, SEARCH_COLUMNS
+from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, SEARCH_COLUMNS, model_columns
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import check_condition, resolve
 from dijetgen.registry import KINDS, SOURCES
@@ -139,13 +139,13 @@ def check_config(config: dict) -> None:
             raise InputError(f"samples.{name}.path: Missing input file {sample['path']} (moved or deleted?)")
     if "search" in config:
         check_search(config)
+    check_particle_models(config)
     if not config["models"]:
         return
-    unknown = [column for column in config["features"] if column not in MODEL_COLUMNS]
+    columns = model_columns(config)
+    unknown = [column for column in config["features"] if column not in columns]
     if unknown:
-        raise InputError(
-            f"features: no column(s) {', '.join(unknown)} in the feature table ({' '.join(MODEL_COLUMNS)})"
-        )
+        raise InputError(f"features: no column(s) {', '.join(unknown)} in the feature table ({' '.join(columns)})")
     missing = sorted(set(config["train_on"]) - set(config["samples"]))
     if missing:
         raise InputError(f"train_on: {', '.join(missing)} not under samples:")
@@ -159,7 +159,19 @@ def check_config(config: dict) -> None:
             resolve(hparams["kind"], hparams)
         except InputError as err:
             raise InputError(f"models.{name}.{err}") from None
-        check_condition(name, hparams, config["features"], MODEL_COLUMNS)
+        check_condition(name, hparams, config["features"], columns)
+
+
+def check_particle_models(config: dict) -> None:
+    """Particle models need the constituent files, and their entries must resolve."""
+    models = config.get("particle_models") or {}
+    if models and "constituents" not in config:
+        raise InputError(f"particle_models.{next(iter(models))}: needs `constituents:` (the particles it learns)")
+    for name, hparams in models.items():
+        try:
+            resolve(hparams["kind"], hparams)
+        except InputError as err:
+            raise InputError(f"particle_models.{name}.{err}") from None
 
 
 def check_amplification(config: dict) -> None:
@@ -189,11 +201,11 @@ def check_search(config: dict) -> None:
     signal = sample_settings(config, search["signal"])
     if not SOURCES[signal["source"]].labels_each_event and signal["label"] != 1:
         raise InputError(f"search.signal: sample {search['signal']} is labelled background (label 0)")
-    known = MODEL_COLUMNS + SEARCH_COLUMNS
+    known = model_columns(config) + SEARCH_COLUMNS
     unknown = [column for column in search["features"] if column not in known]
     if unknown:
         raise InputError(f"search.features: no column(s) {', '.join(unknown)} ({' '.join(known)})")
-    if search["condition"] not in MODEL_COLUMNS or search["condition"] in search["features"]:
+    if search["condition"] not in model_columns(config) or search["condition"] in search["features"]:
         raise InputError(
             f"search.condition: {search['condition']} must be a feature-table column not among the features"
         )

@@ -56,7 +56,7 @@ def rows(node: dict, prefix: str, schema: dict, required=()) -> list[tuple[str, 
         else:
             default = "required" if name in required or name in node.get("required", ()) else "—"
         table.append((f"`{key}`", kind_of(child, schema), default, child.get("description", "")))
-        if key == "models":
+        if key in ("models", "particle_models"):
             continue  # a model entry's keys depend on its kind: their own section
         if "properties" in child:
             table += rows(child, f"{key}.", schema)
@@ -73,11 +73,16 @@ def markdown_table(header: tuple[str, ...], table: list[tuple]) -> str:
 
 
 def model_section(schema: dict) -> str:
-    entry = schema["properties"]["models"]["additionalProperties"]["properties"]
+    entries = {
+        particles: schema["properties"][key]["additionalProperties"]["properties"]
+        for particles, key in ((False, "models"), (True, "particle_models"))
+    }
+    entry = entries[False]
     parts = [
-        "## Model entries (`models.NAME`)\n",
-        "Each entry names its `kind` and may set `replicas` (default: the top-level `replicas`) and any "
-        "hyperparameter of its kind; a key of another kind stops the run naming it.\n",
+        "## Model entries (`models.NAME`, `particle_models.NAME`)\n",
+        "Each entry names its `kind` and may set any hyperparameter of its kind; a key of another kind stops the "
+        "run naming it. A `models:` entry may also set `replicas` (default: the top-level `replicas`). The "
+        "particle kinds go under `particle_models:` and train on the jets' constituents (`constituents:`).\n",
         "### Every kind\n",
         markdown_table(
             ("key", "value", "default", "meaning"),
@@ -85,14 +90,22 @@ def model_section(schema: dict) -> str:
         ),
     ]
     for kind in KINDS.values():
-        flags = [word for word, on in (("scores events", kind.scores), ("has a latent space", kind.latent)) if on]
+        flags = [
+            word
+            for word, on in (
+                ("scores events", kind.scores),
+                ("has a latent space", kind.latent),
+                ("an entry of `particle_models:`", kind.particles),
+            )
+            if on
+        ]
         parts += [
             f"### `kind: {kind.name}`\n",
             f"{kind.doc[0].upper()}{kind.doc[1:]}" + (f"; {' and '.join(flags)}" if flags else "") + ".\n",
             markdown_table(
                 ("key", "value", "default", "meaning"),
                 [
-                    (f"`{key}`", kind_of(entry[key], schema), f"`{text(h.default)}`", h.doc)
+                    (f"`{key}`", kind_of(entries[kind.particles][key], schema), f"`{text(h.default)}`", h.doc)
                     for key, h in kind.hyperparameters.items()
                 ],
             ),

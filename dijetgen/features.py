@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from dijetgen.columns import FEATURE_COLUMNS
+from dijetgen.columns import CONSTITUENT_COLUMNS, FEATURE_COLUMNS
 from dijetgen.events import cartesian_to_collider
 from dijetgen.observables import dijet_observables
 
@@ -34,7 +34,8 @@ def add_derived(jets: pd.DataFrame) -> pd.DataFrame:
 
 
 def feature_table(jet_tables: list[pd.DataFrame], sample: str) -> pd.DataFrame:
-    """Concatenate a sample's jet shards (in shard order) into its feature table."""
+    """Concatenate a sample's jet shards (in shard order) into its feature table; the constituent columns
+    come along where the cluster stage wrote them (with `constituents:`)."""
     jets = pd.concat(jet_tables, ignore_index=True)
     jets.insert(1, "sample", sample)
-    return add_derived(jets)[FEATURE_COLUMNS]
+    return add_derived(jets)[FEATURE_COLUMNS + [name for name in CONSTITUENT_COLUMNS if name in jets]]

@@ -23,6 +23,10 @@ REQUESTS = {
     "sample": (8000, 60),
     "search_density": (16000, 720),
     "amplification": (16000, 720),  # several trainings per job
+    "split_constituents": (8000, 30),  # every constituent file of the training samples at once
+    "train_particles": (16000, 720),
+    "sample_particles": (8000, 60),
+    "validate_particles": (8000, 60),
 }
 
 

@@ -31,6 +31,7 @@ class Kind:
     hyperparameters: dict[str, Hyperparameter]  # its own keys, and common keys whose default it changes
     scores: bool  # its anomaly score means "unlike the training data" (a GAN's critic does not)
     latent: bool  # it encodes events to a latent space worth figures (dijetgen.latent)
+    particles: bool = False  # it generates the particles of given jets: an entry of `particle_models:`
 
     def defaults(self) -> dict:
         """Every hyperparameter of the kind with its default, the common ones included."""
@@ -158,6 +159,25 @@ KINDS = {
             },
             scores=True,
             latent=False,
+        ),
+        Kind(
+            "epicfm",
+            "dijetgen.models.epicfm:EPiCFlowMatching",
+            "particle clouds by flow matching with EPiC layers, conditioned on each jet's pt, eta, mass and "
+            "multiplicity (configured under particle_models:)",
+            {
+                "batch_size": Hyperparameter(256, "jets per optimiser step"),
+                "hidden": Hyperparameter([64, 64, 64], "one width per EPiC layer, all the same"),
+                "global_dim": Hyperparameter(16, "size of the pooled global vector"),
+                "solver": Hyperparameter("midpoint", "torchdiffeq ODE solver"),
+                "atol": Hyperparameter(1e-5, "absolute tolerance of adaptive solvers"),
+                "rtol": Hyperparameter(1e-5, "relative tolerance of adaptive solvers"),
+                "steps": Hyperparameter(20, "steps of fixed-grid solvers (euler, midpoint, rk4)"),
+                "ema_decay": Hyperparameter(0.0, EMA_DOC),
+            },
+            scores=False,
+            latent=False,
+            particles=True,
         ),
     )
 }

@@ -13,9 +13,12 @@ rule cluster:
     output:
         jets=results("jets/{sample}/{shard}.parquet"),
         cutflow=results("jets/{sample}/{shard}.cutflow.json"),
+        # With `constituents:` only, so that a config without it plans (and caches) exactly as before.
+        **({"constituents": results("constituents/{sample}/{shard}.parquet")} if CONSTITUENTS else {}),
     params:
         clustering=config["clustering"],
         selection=config["selection"],
+        **({"constituents": CONSTITUENTS} if CONSTITUENTS else {}),
         # Read in place: cluster then depends on the sample's settings, as ingest does otherwise.
         sample=lambda wildcards: (
             sample_settings(config, wildcards.sample) if read_in_place(config, wildcards.sample) else None

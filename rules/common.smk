@@ -49,6 +49,22 @@ except InputError as err:
 
 SAMPLES = list(config["samples"])
 MODELS = list(config["models"])
+# The particle layer (rules/particles.smk): the cluster stage writes each jet's constituents when it is set.
+CONSTITUENTS = config.get("constituents")
+
+
+def constituent_files(wildcards):
+    """Every constituent file of the training samples, by sample."""
+    return {
+        sample: expand(
+            results("constituents/{sample}/{shard}.parquet"),
+            sample=sample,
+            shard=range(sample_settings(config, sample)["shards"]),
+        )
+        for sample in config["train_on"]
+    }
+
+
 # The figures' process and selection label: of the training samples (validation), and with the signal (anomaly,
 # latent figures). Unknown train_on names are left to split.smk's error.
 TRAINING_PROCESS = process_label(config, [name for name in config["train_on"] if name in SAMPLES])

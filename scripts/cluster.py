@@ -6,8 +6,9 @@ from collections import Counter
 import pandas as pd
 
 from dijetgen.atomic import write_atomic, write_json
+from dijetgen.constituents import write_constituents
 from dijetgen.events import checked, iter_event_chunks
-from dijetgen.jets import leading_dijets
+from dijetgen.jets import dijets_and_constituents
 from dijetgen.snakemake_adapter import run
 from dijetgen.sources import iter_shard
 
@@ -22,15 +23,21 @@ def event_chunks(snakemake):
 
 
 def cluster_shard(snakemake):
-    tables, cutflow = [], Counter()
-    # Chunk by chunk, so memory does not grow with the shard.
+    tables, cutflow, constituents = [], Counter(), []
+    settings = snakemake.params.get("constituents")
+    # Chunk by chunk, so memory does not grow with the shard (but for the constituents kept).
     for events in event_chunks(snakemake):
-        table, chunk_cutflow = leading_dijets(events, snakemake.params.clustering, snakemake.params.selection)
+        table, chunk_cutflow, rows = dijets_and_constituents(
+            events, snakemake.params.clustering, snakemake.params.selection, settings
+        )
         tables.append(table)
         cutflow.update(chunk_cutflow)
+        constituents.append(rows)
     print("cut flow:", json.dumps(cutflow))
     write_atomic(lambda tmp: pd.concat(tables, ignore_index=True).to_parquet(tmp, index=False), snakemake.output.jets)
     write_json(dict(cutflow), snakemake.output.cutflow, indent=1)
+    if settings:
+        write_constituents(constituents, snakemake.output.constituents)
 
 
 run(snakemake, cluster_shard)  # noqa: F821 (injected by Snakemake)

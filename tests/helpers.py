@@ -4,6 +4,7 @@ validation settings and toy dijet events. (Fixtures and the workflow helpers are
 import numpy as np
 import pandas as pd
 
+from dijetgen.clouds import ParticleJets
 from dijetgen.validation import ValidationSettings
 
 FEATURES = ["ptj1", "etaj1", "mj1", "ptj2", "etaj2", "dphijj", "mj2", "tau21j1", "tau21j2"]
@@ -50,3 +51,23 @@ class LinearAutoEncoder:
     def decode(self, z):
         z = np.asarray(z)
         return pd.DataFrame({"mj1": 100 + 50 * z[:, 0], "mj2": 50 + 50 * z[:, 1], "tau21j1": 0.5 + 0 * z[:, 0]})
+
+
+def toy_jets(n: int, seed: int, cap: int = 24, spread: float = 0.05) -> ParticleJets:
+    """Particle clouds of 3..cap+5 particles (the cap cuts the largest), softer particles farther from the axis."""
+    rng = np.random.default_rng(seed)
+    nconst = rng.integers(3, cap + 6, n)
+    mask = np.arange(cap) < np.minimum(nconst, cap)[:, None]
+    pt_rel = -np.sort(-rng.dirichlet(np.ones(cap), n), axis=1)
+    spread = spread / np.sqrt(pt_rel * cap)
+    values = np.stack([pt_rel, rng.normal(0, spread), rng.normal(0, spread)], axis=-1).astype(np.float32)
+    values[~mask] = 0.0
+    jets = pd.DataFrame(
+        {
+            "pt": 1200 + rng.exponential(200, n),
+            "eta": rng.normal(0, 1, n),
+            "m": rng.exponential(80, n),
+            "nconst": nconst,
+        }
+    )
+    return ParticleJets(jets, values, mask)

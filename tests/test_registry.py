@@ -11,13 +11,23 @@ from dijetgen.yaml_config import read_config
 
 SCHEMA = read_config("config.schema.yaml")
 MODEL_ENTRY = SCHEMA["properties"]["models"]["additionalProperties"]
+PARTICLE_ENTRY = SCHEMA["properties"]["particle_models"]["additionalProperties"]
 SAMPLE_ENTRY = SCHEMA["properties"]["samples"]["additionalProperties"]
 
 
 def test_the_schema_knows_exactly_the_registered_kinds_and_their_keys():
-    assert MODEL_ENTRY["properties"]["kind"]["enum"] == list(KINDS)
-    registered = {key for kind in KINDS.values() for key in kind.defaults()} | set(ENTRY_KEYS)
+    table_kinds = [name for name, kind in KINDS.items() if not kind.particles]
+    assert MODEL_ENTRY["properties"]["kind"]["enum"] == table_kinds
+    registered = {key for name in table_kinds for key in KINDS[name].defaults()} | set(ENTRY_KEYS)
     assert set(MODEL_ENTRY["properties"]) == registered
+
+
+def test_the_schema_knows_exactly_the_registered_particle_kinds_and_their_keys():
+    particle_kinds = [name for name, kind in KINDS.items() if kind.particles]
+    assert PARTICLE_ENTRY["properties"]["kind"]["enum"] == particle_kinds
+    # A particle model is conditioned on its jets and trains once: no `condition`, no `replicas`.
+    registered = {key for name in particle_kinds for key in KINDS[name].defaults()} - {"condition"}
+    assert set(PARTICLE_ENTRY["properties"]) == registered | {"kind"}
 
 
 def test_the_schema_knows_exactly_the_registered_sources():
@@ -47,11 +57,11 @@ def test_defaults_are_copies_that_a_caller_cannot_change_in_the_registry():
 
 def test_planning_reads_scoring_and_latent_kinds_from_the_registry():
     config = {
-        "models": {name: {"kind": name} for name in KINDS},
+        "models": {name: {"kind": name} for name, kind in KINDS.items() if not kind.particles},
         "anomaly": {"signal": "sig"},
         "samples": {"sig": {"source": "pythia", "process": "wprime"}},
     }
-    assert scored_models(config) == [name for name in KINDS if KINDS[name].scores]
+    assert scored_models(config) == [name for name in config["models"] if KINDS[name].scores]
     assert "gan" not in scored_models(config)
     assert latent_models(config) == ["ae", "vae"]
 

@@ -17,19 +17,25 @@ from dijetgen.errors import InputError
 from dijetgen.models.base import GenerativeModel
 from dijetgen.registry import KINDS
 
-MODELS: dict[str, type[GenerativeModel]] = {name: kind.load() for name, kind in KINDS.items()}
+# Kinds of feature-table rows, and kinds that generate the particles of given jets (configured under
+# `particle_models:`): both share the training loop and checkpoints, not the feature-table fit/sample/score.
+MODELS: dict[str, type[GenerativeModel]] = {name: kind.load() for name, kind in KINDS.items() if not kind.particles}
+PARTICLE_MODELS: dict[str, type[GenerativeModel]] = {
+    name: kind.load() for name, kind in KINDS.items() if kind.particles
+}
+CLASSES = MODELS | PARTICLE_MODELS
 
 
 def build_model(kind: str, features: list[str], hparams: dict, seed: int) -> GenerativeModel:
     """An untrained model; unknown kinds and hyperparameters are InputErrors."""
-    if kind not in MODELS:
-        raise InputError(f"kind: {kind!r} is not one of {', '.join(MODELS)}")
-    return MODELS[kind](features, hparams, seed)
+    if kind not in CLASSES:
+        raise InputError(f"kind: {kind!r} is not one of {', '.join(CLASSES)}")
+    return CLASSES[kind](features, hparams, seed)
 
 
 def load_model(path, features: list[str] | None = None) -> GenerativeModel:
     """A saved model of any kind; with `features`, a model trained on other features is a CheckpointError."""
     header, tensors = load_checkpoint(path)
-    if header.get("kind") not in MODELS:
+    if header.get("kind") not in CLASSES:
         raise CheckpointError(f"{path}: unknown model kind {header.get('kind')!r}")
-    return MODELS[header["kind"]].restore(path, header, tensors, features)
+    return CLASSES[header["kind"]].restore(path, header, tensors, features)
