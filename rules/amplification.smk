@@ -73,8 +73,4 @@ rule amplification_summary:
         "../scripts/amplification_summary.py"
 
 
-AMPLIFICATION_OUTPUTS = (
-    [results(f"amplification/{name}") for name in ("summary.csv", "figures/distance.png", "figures/distance.pdf")]
-    if AMPLIFICATION
-    else []
-)
+AMPLIFICATION_OUTPUTS = list(rules.amplification_summary.output) if AMPLIFICATION else []

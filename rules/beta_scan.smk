@@ -78,7 +78,7 @@ rule beta_scan_summary:
         "../scripts/beta_scan.py"
 
 
-BETA_SCAN_OUTPUTS = [f"{SCAN}/summary.csv", f"{SCAN}/beta_scan.png", f"{SCAN}/beta_scan.pdf"] if SCAN_MODELS else []
+BETA_SCAN_OUTPUTS = list(rules.beta_scan_summary.output) if SCAN_MODELS else []
 
 
 rule vae_beta_scan:

@@ -130,4 +130,4 @@ rule particles_summary:
         "../scripts/particles_summary.py"
 
 
-PARTICLE_OUTPUTS = [results("validation_particles/summary.csv")] if PARTICLE_MODELS else []
+PARTICLE_OUTPUTS = list(rules.particles_summary.output) if PARTICLE_MODELS else []

@@ -271,9 +271,4 @@ rule search_bumphunt:
         "../scripts/search_bumphunt.py"
 
 
-SEARCH_OUTPUTS = (
-    [results("search/summary.csv"), results("search/bumphunt.csv")]
-    + expand(results("search/figures/{name}.{ext}"), name=SEARCH_FIGURES + BUMPHUNT_FIGURES, ext=["png", "pdf"])
-    if SEARCH
-    else []
-)
+SEARCH_OUTPUTS = [*rules.search_summary.output, *rules.search_bumphunt.output] if SEARCH else []
