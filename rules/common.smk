@@ -54,7 +54,10 @@ CONSTITUENTS = config.get("constituents")
 
 
 def constituent_files(wildcards):
-    """Every constituent file of the training samples, by sample."""
+    """Every constituent file of the training samples, by sample; none without `constituents:` (unknown
+    train_on names are left to split.smk's error)."""
+    if not CONSTITUENTS:
+        return {}
     return {
         sample: expand(
             results("constituents/{sample}/{shard}.parquet"),
@@ -62,6 +65,7 @@ def constituent_files(wildcards):
             shard=range(sample_settings(config, sample)["shards"]),
         )
         for sample in config["train_on"]
+        if sample in SAMPLES
     }
 
 
