@@ -73,4 +73,6 @@ rule amplification_summary:
         "../scripts/amplification_summary.py"
 
 
-AMPLIFICATION_OUTPUTS = list(rules.amplification_summary.output) if AMPLIFICATION else []
+# As plain paths: the rule's own output objects refer back to the rule, which cannot be pickled into the paper
+# job's script.
+AMPLIFICATION_OUTPUTS = [str(path) for path in rules.amplification_summary.output] if AMPLIFICATION else []

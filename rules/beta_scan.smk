@@ -78,7 +78,9 @@ rule beta_scan_summary:
         "../scripts/beta_scan.py"
 
 
-BETA_SCAN_OUTPUTS = list(rules.beta_scan_summary.output) if SCAN_MODELS else []
+# As plain paths: the rule's own output objects refer back to the rule, which cannot be pickled into the paper
+# job's script.
+BETA_SCAN_OUTPUTS = [str(path) for path in rules.beta_scan_summary.output] if SCAN_MODELS else []
 
 
 rule vae_beta_scan:

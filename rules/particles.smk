@@ -130,4 +130,5 @@ rule particles_summary:
         "../scripts/particles_summary.py"
 
 
-PARTICLE_OUTPUTS = list(rules.particles_summary.output) if PARTICLE_MODELS else []
+# As a plain path: the rule's own output object refers back to the rule, which cannot be pickled into a script.
+PARTICLE_OUTPUTS = [str(path) for path in rules.particles_summary.output] if PARTICLE_MODELS else []

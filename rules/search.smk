@@ -271,4 +271,6 @@ rule search_bumphunt:
         "../scripts/search_bumphunt.py"
 
 
-SEARCH_OUTPUTS = [*rules.search_summary.output, *rules.search_bumphunt.output] if SEARCH else []
+# As plain paths: the rules' own output objects refer back to the rules, which cannot be pickled into the paper
+# job's script.
+SEARCH_OUTPUTS = [str(path) for path in [*rules.search_summary.output, *rules.search_bumphunt.output]] if SEARCH else []
