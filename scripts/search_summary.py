@@ -69,8 +69,8 @@ def summarise(snakemake):
             scores = read_scores(next(baselines))
             curve = roc_curve(*evaluation_split(events, scores), params.min_background_events)
             curves[name] = [curve]
-            # One row: a baseline trains nothing per repeat, so its band is a single value (repeats = 1).
-            inject_rows.append(common | {"repeat": 0, "method": name} | method_numbers(curve))
+            for repeat in params.repeats:  # the same number in every repeat: it trains nothing per repeat
+                inject_rows.append(common | {"repeat": repeat, "method": name} | method_numbers(curve))
         aucs = pd.DataFrame(inject_rows).groupby("method", sort=False)["auc"].median().to_dict()
         rows += inject_rows
         first = {method: method_curves[0] for method, method_curves in curves.items()}
