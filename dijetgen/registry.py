@@ -82,6 +82,18 @@ COMMON = {
 
 LATENT_DIM_DOC = "dimensions of the latent space"
 MIXTURE_DOC = "components of the Gaussian mixture fitted to the training codes"
+
+
+def ode_solver(solver: str, steps: int) -> dict[str, Hyperparameter]:
+    """The ODE-solver settings of the flow-matching kinds, which sample by integrating their field."""
+    return {
+        "solver": Hyperparameter(solver, "torchdiffeq ODE solver"),
+        "atol": Hyperparameter(1e-5, "absolute tolerance of adaptive solvers"),
+        "rtol": Hyperparameter(1e-5, "relative tolerance of adaptive solvers"),
+        "steps": Hyperparameter(steps, "steps of fixed-grid solvers (euler, midpoint, rk4)"),
+    }
+
+
 EMA_DOC = "sample from a moving average of the weights with this decay per step; 0 = off"
 
 KINDS = {
@@ -151,10 +163,7 @@ KINDS = {
             "conditional flow matching; samples solve its ODE (torchdiffeq)",
             {
                 "hidden": Hyperparameter([128, 128, 128], "widths of the vector field's hidden layers"),
-                "solver": Hyperparameter("dopri5", "torchdiffeq ODE solver"),
-                "atol": Hyperparameter(1e-5, "absolute tolerance of adaptive solvers"),
-                "rtol": Hyperparameter(1e-5, "relative tolerance of adaptive solvers"),
-                "steps": Hyperparameter(50, "steps of fixed-grid solvers (euler, midpoint, rk4)"),
+                **ode_solver("dopri5", steps=50),
                 "ema_decay": Hyperparameter(0.0, EMA_DOC),
             },
             scores=True,
@@ -169,10 +178,7 @@ KINDS = {
                 "batch_size": Hyperparameter(256, "jets per optimiser step"),
                 "hidden": Hyperparameter([64, 64, 64], "one width per EPiC layer, all the same"),
                 "global_dim": Hyperparameter(16, "size of the pooled global vector"),
-                "solver": Hyperparameter("midpoint", "torchdiffeq ODE solver"),
-                "atol": Hyperparameter(1e-5, "absolute tolerance of adaptive solvers"),
-                "rtol": Hyperparameter(1e-5, "relative tolerance of adaptive solvers"),
-                "steps": Hyperparameter(20, "steps of fixed-grid solvers (euler, midpoint, rk4)"),
+                **ode_solver("midpoint", steps=20),
                 "ema_decay": Hyperparameter(0.0, EMA_DOC),
             },
             scores=False,
