@@ -1,6 +1,6 @@
 from snakemake.utils import min_version, validate
 
-from dijetgen.config import fill_derived_defaults, schema_error_message
+from dijetgen.config import fill_derived_defaults, optional_stages, schema_error_message
 from dijetgen.yaml_config import yaml_1_2_numbers
 
 min_version("9.0")
@@ -22,6 +22,10 @@ except WorkflowError as err:
 fill_derived_defaults(config)
 
 
+# The front page of `snakemake --report`; the figures and tables are flagged by the rules (for_report).
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/fetch.smk"
 include: "rules/ingest.smk"
@@ -30,31 +34,22 @@ include: "rules/features.smk"
 include: "rules/split.smk"
 include: "rules/train.smk"
 include: "rules/sample.smk"
-include: "rules/report.smk"
 include: "rules/validate.smk"
 include: "rules/anomaly.smk"
-include: "rules/search.smk"
-include: "rules/beta_scan.smk"
-include: "rules/amplification.smk"
-include: "rules/particles.smk"
+
+
+# An optional stage's rules are read only when the config turns it on, so they need no guards for configs
+# without it; the paper bundle, included last, gathers whatever stages ran.
+for stage in optional_stages(config):
+
+    include: f"rules/{stage}.smk"
+
+
 include: "rules/paper.smk"
 
 
-# On a cluster these run in the Snakemake process itself: the download (compute nodes often have no network)
-# and the summaries and figures of a second or two, which would wait longer in the queue than they run.
 localrules:
     all,
-    fetch,
-    validation_summary,
-    training_curves,
-    anomaly_summary,
-    search_summary,
-    search_bumphunt,
-    beta_scan_summary,
-    vae_beta_scan,
-    amplification_summary,
-    particles_summary,
-    paper,
 
 
 rule all:
@@ -62,11 +57,5 @@ rule all:
     input:
         expand(results("features/{sample}.parquet"), sample=SAMPLES),
         expand(results("samples/{model}.parquet"), model=MODELS),
-        VALIDATION_OUTPUTS,
-        ANOMALY_OUTPUTS,
-        SEARCH_OUTPUTS,
-        BETA_SCAN_OUTPUTS,
-        AMPLIFICATION_OUTPUTS,
-        PAPER_OUTPUTS,
-        PARTICLE_OUTPUTS,
+        FINAL_OUTPUTS.values(),
     default_target: True

@@ -297,6 +297,18 @@ def beta_scan_models(config: dict) -> dict[str, dict]:
     return {f"beta{beta:g}": training_hparams(base) | scan["hparams"] | {"beta": float(beta)} for beta in scan["betas"]}
 
 
+def optional_stages(config: dict) -> list[str]:
+    """The optional stages the config turns on, each a rule file read only then: `search`, `beta_scan`,
+    `amplification`, `particles` (constituents and at least one particle model)."""
+    switched_on = {
+        "search": bool(config.get("search")),
+        "beta_scan": bool(beta_scan_models(config)),
+        "amplification": bool(config.get("amplification")),
+        "particles": bool(config.get("constituents") and config.get("particle_models")),
+    }
+    return [stage for stage, on in switched_on.items() if on]
+
+
 def signal_sample(config: dict) -> str | None:
     """The sample whose label-1 events are the signal: `anomaly.signal`, else the one sample labelled 1, else
     the one LHCO file (which labels each event; its label-1 events never reach the training splits).

@@ -1,10 +1,10 @@
 # Amplification (arXiv 2008.06545): each model of `amplification.models` retrained on N events of the train
 # split, for each N of `amplification.sizes` and each draw, and compared with the background it never saw
-# (dijetgen.amplification). Only when `amplification:` is configured; then it is part of `rule all`.
+# (dijetgen.amplification). Read only when the config has `amplification:` (the Snakefile).
 from dijetgen.replicas import training_hparams
 
-AMPLIFICATION = config.get("amplification")
-AMPLIFIED = AMPLIFICATION["models"] if AMPLIFICATION else []
+AMPLIFICATION = config["amplification"]
+AMPLIFIED = AMPLIFICATION["models"]
 
 
 rule amplification:
@@ -21,11 +21,11 @@ rule amplification:
         hparams=lambda wildcards: training_hparams(config["models"][wildcards.model]),
         features=config["features"],
         size=lambda wildcards: int(wildcards.size),
-        draws=AMPLIFICATION["draws"] if AMPLIFICATION else None,
-        settings={key: AMPLIFICATION[key] for key in ("generated", "bins")} if AMPLIFICATION else None,
+        draws=AMPLIFICATION["draws"],
+        settings={key: AMPLIFICATION[key] for key in ("generated", "bins")},
         seed=config["seed"],
     wildcard_constraints:
-        model="|".join(AMPLIFIED) or "no-amplification",
+        model="|".join(AMPLIFIED),
         size=r"\d+",
     threads: config["threads"]
     resources:
@@ -40,18 +40,23 @@ rule amplification:
         "../scripts/amplification.py"
 
 
+# A second or two of work: on a cluster it runs in the Snakemake process itself rather than wait in the queue.
+localrules:
+    amplification_summary,
+
+
 rule amplification_summary:
     """The amplification per model and N with errors over the draws, and the distance figure."""
     input:
         draws=expand(
             results("amplification/{model}/size{size}/draws.csv"),
             model=AMPLIFIED,
-            size=AMPLIFICATION["sizes"] if AMPLIFICATION else [],
+            size=AMPLIFICATION["sizes"],
         ),
         curves=expand(
             results("amplification/{model}/size{size}/curves.csv"),
             model=AMPLIFIED,
-            size=AMPLIFICATION["sizes"] if AMPLIFICATION else [],
+            size=AMPLIFICATION["sizes"],
         ),
     output:
         table=for_report(
@@ -73,6 +78,4 @@ rule amplification_summary:
         "../scripts/amplification_summary.py"
 
 
-# As plain paths: the rule's own output objects refer back to the rule, which cannot be pickled into the paper
-# job's script.
-AMPLIFICATION_OUTPUTS = [str(path) for path in rules.amplification_summary.output] if AMPLIFICATION else []
+FINAL_OUTPUTS["amplification"] = [str(path) for path in rules.amplification_summary.output]

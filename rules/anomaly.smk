@@ -8,6 +8,8 @@ if SIGNAL is None and config["models"] and workflow.is_main_process:
         "anomaly detection is off: no single sample is labelled signal (label: 1) or is an LHCO file; "
         "name one with anomaly.signal"
     )
+
+
 ANOMALY_INPUTS = {
     "test": results("splits/test.parquet"),
     "train": results("splits/train.parquet"),
@@ -66,6 +68,11 @@ rule anomaly_baseline:
         "../scripts/anomaly.py"
 
 
+# A second or two of work: on a cluster it runs in the Snakemake process itself rather than wait in the queue.
+localrules:
+    anomaly_summary,
+
+
 rule anomaly_summary:
     """One row per scored model and the baseline: AUC and the largest SIC."""
     input:
@@ -97,7 +104,7 @@ rule anomaly_summary:
         "../scripts/anomaly_summary.py"
 
 
-ANOMALY_OUTPUTS = (
+FINAL_OUTPUTS["anomaly"] = (
     expand(
         results("anomaly/{name}/{file}"),
         name=ANOMALY_MODELS + [BASELINE_NAME],

@@ -1,6 +1,7 @@
 # The beta trade-off: the base VAE retrained at each beta of `beta_scan.betas`, validated like any model,
 # and one figure of fidelity (classifier AUC) against latent use (KL per dimension, active units).
-# Only when `beta_scan:` is configured; then it is part of `rule all`, or run it alone as `vae_beta_scan`.
+# Read only when the config has `beta_scan:` (the Snakefile); part of `rule all`, or run it alone as
+# `vae_beta_scan`.
 from dijetgen.config import beta_scan_models
 
 SCAN_MODELS = beta_scan_models(config)
@@ -18,7 +19,7 @@ use rule train as beta_scan_train with:
         hparams=lambda wildcards: SCAN_MODELS[wildcards.model],
         seed=config["seed"],
     wildcard_constraints:
-        model="|".join(SCAN_MODELS) or "no-scan",
+        model="|".join(SCAN_MODELS),
     log:
         results("logs/beta_scan/train_{model}.log"),
     benchmark:
@@ -32,7 +33,7 @@ use rule sample as beta_scan_sample with:
     output:
         f"{SCAN}/{{model}}/samples.parquet",
     wildcard_constraints:
-        model="|".join(SCAN_MODELS) or "no-scan",
+        model="|".join(SCAN_MODELS),
     log:
         results("logs/beta_scan/sample_{model}.log"),
     benchmark:
@@ -49,11 +50,17 @@ use rule validate as beta_scan_validate with:
     output:
         f"{SCAN}/{{model}}/metrics.json",
     wildcard_constraints:
-        model="|".join(SCAN_MODELS) or "no-scan",
+        model="|".join(SCAN_MODELS),
     log:
         results("logs/beta_scan/validate_{model}.log"),
     benchmark:
         results("benchmarks/beta_scan/validate_{model}.tsv")
+
+
+# A second or two of work: on a cluster it runs in the Snakemake process itself rather than wait in the queue.
+localrules:
+    beta_scan_summary,
+    vae_beta_scan,
 
 
 rule beta_scan_summary:
@@ -78,12 +85,10 @@ rule beta_scan_summary:
         "../scripts/beta_scan.py"
 
 
-# As plain paths: the rule's own output objects refer back to the rule, which cannot be pickled into the paper
-# job's script.
-BETA_SCAN_OUTPUTS = [str(path) for path in rules.beta_scan_summary.output] if SCAN_MODELS else []
+FINAL_OUTPUTS["beta_scan"] = [str(path) for path in rules.beta_scan_summary.output]
 
 
 rule vae_beta_scan:
     """The beta scan alone: retrain the base VAE at each beta and compare."""
     input:
-        BETA_SCAN_OUTPUTS,
+        FINAL_OUTPUTS["beta_scan"],

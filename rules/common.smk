@@ -16,6 +16,65 @@ def results(path):
     return f"{RESULTS}/{path}"
 
 
+def for_report(path, caption, category, subcategory=None, **labels):
+    """`path` (a figure's PNG, or a table) flagged for `snakemake --report`, with its caption from
+    report/{caption}.rst."""
+    return report(
+        path, caption=f"../report/{caption}.rst", category=category, subcategory=subcategory, labels=labels
+    )
+
+
+# The figures and tables each stage flags for the report (the functions of every rule file live here, as
+# `snakemake --lint` asks).
+
+
+def model_figure(name, caption, subcategory, **labels):
+    """A per-model validation figure's PNG (its PDF is a plain output): one report category per model."""
+    return for_report(
+        results(f"validation/{{model}}/figures/{name}.png"),
+        caption,
+        "{model}",
+        subcategory,
+        model="{model}",
+        figure=name,
+        **labels,
+    )
+
+
+def anomaly_outputs(name, category):
+    """roc.csv, auc.json and the ROC and SIC figures (PNG for the report, and PDF) of one anomaly score."""
+    folder = results(f"anomaly/{name}")
+    outputs = {"roc": f"{folder}/roc.csv", "auc": f"{folder}/auc.json"}
+    for key in ("roc", "sic"):
+        outputs[f"{key}_png"] = for_report(
+            f"{folder}/{key}.png", key, category, "Anomaly detection", model=name, figure=key
+        )
+        outputs[f"{key}_pdf"] = f"{folder}/{key}.pdf"
+    return outputs
+
+
+def search_figure(name):
+    """A resonant-search figure's PNG for the report; its caption is report/search_{kind}.rst."""
+    caption = name.split("_inject")[0]
+    return for_report(
+        results(f"search/figures/{name}.png"), f"search_{caption}", "Resonant search", figure=name
+    )
+
+
+PAPER = results("paper")
+
+
+def paper_table(name, caption):
+    """A LaTeX table of the paper stage, shown in the report's Paper category."""
+    return for_report(f"{PAPER}/tables/{name}.tex", caption, "Paper", "Tables", table=name)
+
+
+# Each stage's final outputs as plain paths, by stage: every stage file adds its own, and `rule all` and the
+# paper bundle gather them. (Plain paths: a rule's own output objects refer back to the rule, which cannot be
+# pickled into the paper job's script.)
+FINAL_OUTPUTS = {}
+
+
 results_problem = writable_directory_problem(RESULTS)
 if results_problem:
     raise WorkflowError(f"results: cannot write outputs to {RESULTS}/ ({results_problem})")
@@ -98,29 +157,6 @@ def source_files(wildcards):
     return [sample["path"]] if "path" in sample else []
 
 
-SEARCH = config.get("search")
-SEARCH_INJECT = sorted(SEARCH["inject"]) if SEARCH else []  # the summary's sculpting check uses the last
-SEARCH_REPEATS = list(range(SEARCH["repeats"])) if SEARCH else []
-
-
-def repeat_seed(wildcards):
-    """The seed of one repeat's trainings (densities, template, classifiers); repeat 0 uses search.seed."""
-    return replica_seed(SEARCH["seed"], int(wildcards.repeat))
-
-
-def search_repeat_files(pattern):
-    """`pattern` for every injection and repeat, injection-major, then repeat."""
-    return expand(results(pattern), inject=SEARCH_INJECT, repeat=SEARCH_REPEATS)
-
-
-def search_reference(wildcards):
-    """The background estimate a classifier method tells the SR data from (supervised and cwola have none)."""
-    return {
-        "template": {"reference": results(f"search/inject_{wildcards.inject}/repeat{wildcards.repeat}/template.parquet")},
-        "idealized": {"reference": results("search/idealized.parquet")},
-    }.get(wildcards.method, {})
-
-
 # Each model's trainings (dijetgen.replicas): one, or with `replicas:` K > 1 one per seed, and their ensemble
 # under the model's own name.
 REPLICAS = model_replicas(config)
@@ -135,3 +171,25 @@ def trained(file):
     return lambda wildcards: [
         results(f"models/{folder}/{file}") for folder in trainings_behind(REPLICAS, wildcards.model)
     ]
+
+
+# The resonant search's input functions (rules/search.smk, read only when the config has `search:`).
+
+
+def repeat_seed(wildcards):
+    """The seed of one repeat's trainings (densities, template, classifiers); repeat 0 uses search.seed."""
+    return replica_seed(config["search"]["seed"], int(wildcards.repeat))
+
+
+def search_repeat_files(pattern):
+    """`pattern` for every injection and repeat, injection-major, then repeat."""
+    search = config["search"]
+    return expand(results(pattern), inject=sorted(search["inject"]), repeat=range(search["repeats"]))
+
+
+def search_reference(wildcards):
+    """The background estimate a classifier method tells the SR data from (supervised and cwola have none)."""
+    return {
+        "template": {"reference": results(f"search/inject_{wildcards.inject}/repeat{wildcards.repeat}/template.parquet")},
+        "idealized": {"reference": results("search/idealized.parquet")},
+    }.get(wildcards.method, {})

@@ -14,6 +14,11 @@ wildcard_constraints:
     fetched="|".join(re.escape(path) for path in FETCHED) or "no-fetched-files",
 
 
+# Runs in the Snakemake process itself on a cluster: compute nodes often have no network.
+localrules:
+    fetch,
+
+
 rule fetch:
     """Download a sample's file (resuming, with its MD5 checked) into data/."""
     output:

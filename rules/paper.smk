@@ -1,30 +1,37 @@
 # `snakemake paper`: every figure and table of the study in <results>/paper/, with provenance and a manifest.
-# Included after every stage it gathers. A stage joins the paper with one entry in PAPER_STAGES: its declared
-# outputs (every PDF and PNG among them becomes a figure) and, optionally, its summary CSV as a table.
+# Included after every stage it gathers. A stage joins the paper with one entry in PAPER_STAGES: its final
+# outputs (FINAL_OUTPUTS; every PDF and PNG among them becomes a figure) and, optionally, its summary CSV as a
+# table. A stage the config leaves off has no outputs, hence no figures and no table.
 from dijetgen.config import sample_settings
 from dijetgen.paper import paper_figures, paper_stage
 from dijetgen.provenance import git_state
 
 PAPER_STAGES = {
-    "validation": paper_stage(VALIDATION_OUTPUTS),
-    "anomaly": paper_stage(ANOMALY_OUTPUTS, results("anomaly/summary.csv"), ["model", "auc", "max_sic"]),
+    "validation": paper_stage(FINAL_OUTPUTS["validation"]),
+    "anomaly": paper_stage(FINAL_OUTPUTS["anomaly"], results("anomaly/summary.csv"), ["model", "auc", "max_sic"]),
     "search": paper_stage(
-        SEARCH_OUTPUTS,
+        FINAL_OUTPUTS.get("search", []),
         results("search/summary.csv"),
         ["inject", "method", "s_over_b", "max_sic", "max_sic_q16", "max_sic_q84", "closure_auc", "repeats"],
     ),
     "bumphunt": paper_stage(
-        [results("search/bumphunt.csv")] if SEARCH else [],
+        FINAL_OUTPUTS.get("bumphunt", []),
         results("search/bumphunt.csv"),
         ["inject", "repeat", "efficiency", "observed", "predicted", "predicted_error", "significance"],
     ),
-    "beta_scan": paper_stage(BETA_SCAN_OUTPUTS, results("beta_scan/summary.csv")),
+    "beta_scan": paper_stage(FINAL_OUTPUTS.get("beta_scan", []), results("beta_scan/summary.csv")),
     "amplification": paper_stage(
-        AMPLIFICATION_OUTPUTS,
+        FINAL_OUTPUTS.get("amplification", []),
         results("amplification/summary.csv"),
         ["model", "size", "training_distance", "training_distance_error", "generated_distance"]
         + ["generated_distance_error", "amplification", "amplification_error", "censored"]
         + ["training_amplification", "training_amplification_error"],
+    ),
+    "particles": paper_stage(
+        FINAL_OUTPUTS.get("particles", []),
+        results("validation_particles/summary.csv"),
+        ["model", "w1m_ratio", "w1p_ratio", "multiplicity_w1_ratio", "w1efp_ratio"]
+        + ["fpd", "fpd_floor", "kpd", "kpd_floor", "classifier_auc", "classifier_auc_floor"],
     ),
 }
 PAPER_FIGURES = paper_figures(
@@ -33,6 +40,11 @@ PAPER_FIGURES = paper_figures(
 PAPER_TABLES = {name: stage for name, stage in PAPER_STAGES.items() if stage["table"]}
 PAPER_METRICS = expand(results("validation/{model}/metrics.json"), model=MODELS)
 PAPER_SAMPLES = {name: sample_settings(config, name) for name in SAMPLES}
+
+
+# A second or two of work: on a cluster it runs in the Snakemake process itself rather than wait in the queue.
+localrules:
+    paper,
 
 
 rule paper:
@@ -76,4 +88,4 @@ rule paper:
         "../scripts/paper.py"
 
 
-PAPER_OUTPUTS = rules.paper.output
+FINAL_OUTPUTS["paper"] = [str(path) for path in rules.paper.output]

@@ -1,14 +1,14 @@
 # The particle layer (docs/guide.md: Particle clouds): the constituents of the split events, particle models
-# trained on them, their clouds for the test jets, and particle-level validation. Off unless the config has
-# `constituents:` and at least one entry under `particle_models:`.
+# trained on them, their clouds for the test jets, and particle-level validation. Read only when the config has
+# `constituents:` and at least one entry under `particle_models:` (the Snakefile).
 from dijetgen.columns import PARTICLE_FIGURES
 
-PARTICLE_MODELS = list(config.get("particle_models") or {}) if CONSTITUENTS else []
+PARTICLE_MODELS = list(config["particle_models"])
 PARTICLE_SPLITS = {part: results(f"particles/splits/{part}.parquet") for part in ("train", "val", "test")}
 
 
 wildcard_constraints:
-    particle_model="|".join(PARTICLE_MODELS) or "no-particle-models",
+    particle_model="|".join(PARTICLE_MODELS),
 
 
 rule split_constituents:
@@ -112,6 +112,11 @@ rule validate_particles:
         "../scripts/validate_particles.py"
 
 
+# A second or two of work: on a cluster it runs in the Snakemake process itself rather than wait in the queue.
+localrules:
+    particles_summary,
+
+
 rule particles_summary:
     """One row per particle model: the W1 ratios, FPD, KPD and AUC with their floors."""
     input:
@@ -130,5 +135,9 @@ rule particles_summary:
         "../scripts/particles_summary.py"
 
 
-# As a plain path: the rule's own output object refers back to the rule, which cannot be pickled into a script.
-PARTICLE_OUTPUTS = [str(path) for path in rules.particles_summary.output] if PARTICLE_MODELS else []
+FINAL_OUTPUTS["particles"] = [str(path) for path in rules.particles_summary.output] + expand(
+    results("validation_particles/{particle_model}/figures/{name}.{ext}"),
+    particle_model=PARTICLE_MODELS,
+    name=PARTICLE_FIGURES,
+    ext=["png", "pdf"],
+)

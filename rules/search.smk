@@ -2,15 +2,18 @@
 # per repeat (an independent training), conditional densities of the sidebands (the SR template) and of the
 # signal region (ANODE), and k-fold classifiers (template, idealized, supervised, CWoLa), with the mj1 cut
 # and the unsupervised scores on the same events and folds; then medians and bands over the repeats, and a
-# bump hunt on the template score.
+# bump hunt on the template score. Read only when the config has `search:` (the Snakefile).
 from dijetgen.config import scored_models, search_classifier_methods
 from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS
 
-SEARCH_BASELINES = ([BASELINE_NAME] + scored_models(config)) if SEARCH else []
-SEARCH_TRAINED = (search_classifier_methods(config) + list(DENSITY_METHODS)) if SEARCH else []
+SEARCH = config["search"]
+SEARCH_INJECT = sorted(SEARCH["inject"])  # the summary's sculpting check uses the last
+SEARCH_REPEATS = list(range(SEARCH["repeats"]))
+SEARCH_BASELINES = [BASELINE_NAME] + scored_models(config)
+SEARCH_TRAINED = search_classifier_methods(config) + list(DENSITY_METHODS)
 # What the trainings depend on: another injection, repeat count or bump-hunt setting retrains nothing.
-SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key not in ("inject", "repeats", "bumphunt")} if SEARCH else {}
-SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]]) if SEARCH else ""
+SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key not in ("inject", "repeats", "bumphunt")}
+SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]])
 
 
 wildcard_constraints:
@@ -28,7 +31,7 @@ rule search_events:
         results("search/inject_{inject}/events.parquet"),
     params:
         settings=SEARCH_SETTINGS,
-        seed=SEARCH["seed"] if SEARCH else None,
+        seed=SEARCH["seed"],
     resources:
         **job_resources("search_events"),
     log:
@@ -46,12 +49,12 @@ rule search_idealized:
     input:
         sample=lambda wildcards: results(f"features/{SEARCH['idealized']}.parquet"),
         # The data's signal-region count, to check that the reference is at least twice as large.
-        events=results(f"search/inject_{SEARCH_INJECT[0]}/events.parquet") if SEARCH else [],
+        events=results(f"search/inject_{SEARCH_INJECT[0]}/events.parquet"),
     output:
         results("search/idealized.parquet"),
     params:
         settings=SEARCH_SETTINGS,
-        seed=SEARCH["seed"] if SEARCH else None,
+        seed=SEARCH["seed"],
     resources:
         **job_resources("search_idealized"),
     log:
@@ -172,7 +175,7 @@ rule search_baseline:
         features=config["features"],
         baseline=lambda wildcards: BASELINE if wildcards.name == BASELINE_NAME else None,
     wildcard_constraints:
-        name="|".join(SEARCH_BASELINES) or "no-search",
+        name="|".join(SEARCH_BASELINES),
     resources:
         **job_resources("search_baseline"),
     log:
@@ -189,6 +192,12 @@ SEARCH_FIGURES = (
     ["max_sic", "max_sic_significance", "sic_eps_b", "sculpting"]
     + [f"{kind}_inject{n}" for n in SEARCH_INJECT for kind in ("roc", "sic")]
 )
+
+
+# A second or two of work: on a cluster it runs in the Snakemake process itself rather than wait in the queue.
+localrules:
+    search_summary,
+    search_bumphunt,
 
 
 rule search_summary:
@@ -222,11 +231,11 @@ rule search_summary:
         repeats=SEARCH_REPEATS,
         trained=SEARCH_TRAINED,
         baselines=SEARCH_BASELINES,
-        idealized=SEARCH["idealized"] if SEARCH else None,
-        features=SEARCH["features"] if SEARCH else None,
-        min_background_events=SEARCH["min_background_events"] if SEARCH else None,
-        signal_region=SEARCH["signal_region"] if SEARCH else None,
-        condition=SEARCH["condition"] if SEARCH else None,
+        idealized=SEARCH["idealized"],
+        features=SEARCH["features"],
+        min_background_events=SEARCH["min_background_events"],
+        signal_region=SEARCH["signal_region"],
+        condition=SEARCH["condition"],
         process=lambda wildcards: SEARCH_PROCESS,  # a function: the braces of its TeX are no wildcards
     resources:
         **job_resources("search_summary"),
@@ -257,7 +266,7 @@ rule search_bumphunt:
         inject=SEARCH_INJECT,
         repeats=SEARCH_REPEATS,
         settings=SEARCH_SETTINGS,
-        bumphunt=SEARCH["bumphunt"] if SEARCH else None,
+        bumphunt=SEARCH["bumphunt"],
         process=lambda wildcards: SEARCH_PROCESS,
     resources:
         **job_resources("search_bumphunt"),
@@ -271,6 +280,5 @@ rule search_bumphunt:
         "../scripts/search_bumphunt.py"
 
 
-# As plain paths: the rules' own output objects refer back to the rules, which cannot be pickled into the paper
-# job's script.
-SEARCH_OUTPUTS = [str(path) for path in [*rules.search_summary.output, *rules.search_bumphunt.output]] if SEARCH else []
+FINAL_OUTPUTS["search"] = [str(path) for path in rules.search_summary.output]
+FINAL_OUTPUTS["bumphunt"] = [str(path) for path in rules.search_bumphunt.output]

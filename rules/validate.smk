@@ -106,6 +106,13 @@ rule latent_figures:
 VALIDATED = MODELS + [name for names in ENSEMBLES.values() for name in names]
 
 
+# The summaries take a second or two: on a cluster they run in the Snakemake process itself rather than wait
+# in the queue.
+localrules:
+    validation_summary,
+    training_curves,
+
+
 rule validation_summary:
     """One row per model: its metrics, their floors and, with replicas, the spread over them."""
     input:
@@ -152,7 +159,7 @@ rule training_curves:
 
 
 VALIDATION_FIGURES = OBSERVABLES + ["correlation_difference"] + (["mj1_mj2"] if MASS_PLANE else [])
-VALIDATION_OUTPUTS = (
+FINAL_OUTPUTS["validation"] = (
     expand(results("validation/{model}/metrics.json"), model=VALIDATED)
     + expand(
         results("validation/{model}/figures/{name}.{ext}"), model=MODELS, name=VALIDATION_FIGURES, ext=["png", "pdf"]

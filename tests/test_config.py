@@ -11,6 +11,7 @@ from dijetgen.config import (
     beta_scan_models,
     check_config,
     fill_derived_defaults,
+    optional_stages,
     results_folder,
     sample_settings,
     schema_error_message,
@@ -193,6 +194,21 @@ def test_beta_scan_of_a_model_that_is_not_a_vae_is_named():
     config = {"models": {"ae": {"kind": "ae"}}, "beta_scan": {"betas": [1.0], "base": "ae", "hparams": {}}}
     with pytest.raises(InputError, match=r"^beta_scan.base: 'ae' is not a model of kind vae"):
         beta_scan_models(config)
+
+
+def test_optional_stages_are_those_the_config_turns_on():
+    config = {"samples": {"qcd": CONFIG["samples"]["qcd"]}, "models": {"vae": {"kind": "vae", "beta": 1.0}}}
+    validate(config, SCHEMA)
+    assert optional_stages(config) == []
+    config |= {"search": {"inject": [0]}, "beta_scan": {"betas": [1.0]}, "amplification": {"models": ["vae"]}}
+    assert optional_stages(config) == ["search", "beta_scan", "amplification"]
+    # Particles need both the constituents and a particle model; either alone turns nothing on.
+    assert "particles" not in optional_stages(config | {"constituents": {"cap": 100}, "particle_models": {}})
+    assert "particles" not in optional_stages(config | {"particle_models": {"p": {"kind": "epicfm"}}})
+    both = config | {"constituents": {"cap": 100}, "particle_models": {"p": {"kind": "epicfm"}}}
+    assert optional_stages(both)[-1] == "particles"
+    # Each optional stage is a rule file of that name.
+    assert all((ROOT / "rules" / f"{stage}.smk").is_file() for stage in optional_stages(both))
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.name)
