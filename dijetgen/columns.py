@@ -24,6 +24,9 @@ MODEL_COLUMNS = FEATURE_COLUMNS[len(BOOKKEEPING_COLUMNS) :]
 # tau5 and the energy flow polynomials of its stored constituents: every connected multigraph with d <= 4
 # edges, EFP_COUNT of them (dijetgen.efp.EFP_GRAPHS lists them in column order).
 EFP_COUNT = 20
+# The columns a particle model reads each jet's (pt, eta, mass, multiplicity) from; a jet-level model whose
+# events it dresses with particles (`from_model`) must generate them.
+GENERATED_JET_COLUMNS = ("ptj1", "etaj1", "mj1", "nconst_j1", "ptj2", "etaj2", "mj2", "nconst_j2")
 
 
 def efp_names(jet: str) -> list[str]:

@@ -13,7 +13,13 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS, SEARCH_COLUMNS, model_columns
+from dijetgen.columns import (
+    CLASSIFIER_METHODS,
+    DENSITY_METHODS,
+    GENERATED_JET_COLUMNS,
+    SEARCH_COLUMNS,
+    model_columns,
+)
 from dijetgen.errors import InputError
 from dijetgen.hyperparameters import check_condition, resolve
 from dijetgen.registry import KINDS, SOURCES
@@ -169,9 +175,32 @@ def check_particle_models(config: dict) -> None:
         raise InputError(f"particle_models.{next(iter(models))}: needs `constituents:` (the particles it learns)")
     for name, hparams in models.items():
         try:
-            resolve(hparams["kind"], hparams)
+            resolve(hparams["kind"], training_hparams(hparams))
         except InputError as err:
             raise InputError(f"particle_models.{name}.{err}") from None
+        jet_model = hparams.get("from_model")
+        if jet_model is None:
+            continue
+        if jet_model not in config["models"]:
+            raise InputError(f"particle_models.{name}.from_model: {jet_model!r} is not a model under `models:`")
+        missing = [column for column in GENERATED_JET_COLUMNS if column not in config["features"]]
+        if missing:
+            raise InputError(
+                f"particle_models.{name}.from_model: {jet_model!r} does not generate {', '.join(missing)} "
+                "(`features:` needs each jet's pt, eta, mass and multiplicity)"
+            )
+
+
+def particle_samples(config: dict) -> dict[str, tuple[str, str | None]]:
+    """{name: (particle model, jet-level model or None)} of every particle sample: each particle model's
+    clouds at the test jets (named as the model), and, with `from_model`, at that model's generated events
+    (named JETMODEL+MODEL: jets by the one, then particles by the other)."""
+    samples = {}
+    for name, hparams in (config.get("particle_models") or {}).items():
+        samples[name] = (name, None)
+        if hparams.get("from_model"):
+            samples[f"{hparams['from_model']}+{name}"] = (name, hparams["from_model"])
+    return samples
 
 
 def check_amplification(config: dict) -> None:

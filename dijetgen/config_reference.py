@@ -82,7 +82,9 @@ def model_section(schema: dict) -> str:
         "## Model entries (`models.NAME`, `particle_models.NAME`)\n",
         "Each entry names its `kind` and may set any hyperparameter of its kind; a key of another kind stops the "
         "run naming it. A `models:` entry may also set `replicas` (default: the top-level `replicas`). The "
-        "particle kinds go under `particle_models:` and train on the jets' constituents (`constituents:`).\n",
+        "particle kinds go under `particle_models:` and train on the jets' constituents (`constituents:`); "
+        "such an entry may also set `from_model`, a model under `models:` whose generated events it dresses "
+        "with particles.\n",
         "### Every kind\n",
         markdown_table(
             ("key", "value", "default", "meaning"),

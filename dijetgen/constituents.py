@@ -29,10 +29,9 @@ from dijetgen.events import cartesian_to_collider
 JETS = ("j1", "j2")
 
 
-def particle_jets(table: pd.DataFrame, rows: ak.Array, cap: int) -> ParticleJets:
-    """j1 of every event of a feature table, then j2 of every event, with their constituent `rows` (in the
-    table's order, as `matching_events` gives them)."""
-    jets = pd.concat(
+def jet_conditions(table: pd.DataFrame) -> pd.DataFrame:
+    """The PARTICLE_CONDITION columns of j1 of every event of a feature table, then of j2 of every event."""
+    return pd.concat(
         [
             pd.DataFrame(
                 {
@@ -44,8 +43,24 @@ def particle_jets(table: pd.DataFrame, rows: ak.Array, cap: int) -> ParticleJets
         ],
         ignore_index=True,
     )
+
+
+def particle_jets(table: pd.DataFrame, rows: ak.Array, cap: int) -> ParticleJets:
+    """j1 of every event of a feature table, then j2 of every event, with their constituent `rows` (in the
+    table's order, as `matching_events` gives them)."""
     parts = [padded(rows[jet], cap) for jet in JETS]
-    return ParticleJets(jets, np.concatenate([v for v, _ in parts]), np.concatenate([m for _, m in parts]))
+    return ParticleJets(
+        jet_conditions(table), np.concatenate([v for v, _ in parts]), np.concatenate([m for _, m in parts])
+    )
+
+
+def generated_events(samples: pd.DataFrame) -> pd.DataFrame:
+    """A jet-level model's generated events as the jets a particle model is conditioned on: numbered 0..n-1
+    (`event`), background (`label` 0), and each jet's multiplicity a whole number of at least one particle."""
+    events = samples.assign(event=np.arange(len(samples)), label=0)
+    for jet in JETS:
+        events[f"nconst_{jet}"] = np.maximum(np.rint(samples[f"nconst_{jet}"].to_numpy()), 1).astype(np.int64)
+    return events
 
 
 def wrap_phi(phi: np.ndarray) -> np.ndarray:

@@ -12,9 +12,10 @@ dijetgen.errors.InputError: latent_dim: not a hyperparameter of kind flow (epoch
 from dijetgen.errors import InputError
 from dijetgen.registry import KINDS
 
-# Keys of a model entry that are not hyperparameters of its training: the kind, and how many replicas of it
-# train (dijetgen.replicas), which no single training depends on.
-ENTRY_KEYS = ("kind", "replicas")
+# Keys of a model entry that are not hyperparameters of its training: the kind, how many replicas of it
+# train (dijetgen.replicas), and the generated events a particle model dresses (`from_model`), which no
+# single training depends on.
+ENTRY_KEYS = ("kind", "replicas", "from_model")
 
 
 def resolve(kind: str, hparams: dict) -> dict:

@@ -23,6 +23,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from dijetgen.hyperparameters import ENTRY_KEYS
+
 # The summary columns whose spread over replicas summary.csv reports.
 SPREAD_COLUMNS = ("classifier_auc", "median_w1_ratio", "fpd")
 # Latent use is a property of one trained model: an ensemble's row takes its replicas' mean.
@@ -55,8 +57,9 @@ class Replica(NamedTuple):
 
 
 def training_hparams(entry: dict) -> dict:
-    """A model entry without its replica count: what one training depends on (and its checkpoint records)."""
-    return {key: value for key, value in entry.items() if key != "replicas"}
+    """A model entry without its replica count or the events it dresses (a particle model's `from_model`):
+    its kind and what one training depends on (and its checkpoint records)."""
+    return {key: value for key, value in entry.items() if key == "kind" or key not in ENTRY_KEYS}
 
 
 def model_replicas(config: dict) -> dict[str, list[Replica]]:

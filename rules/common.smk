@@ -1,5 +1,6 @@
 from dijetgen.config import BASELINE, BASELINE_NAME, signal_sample
-from dijetgen.config import check_config, results_folder, sample_settings, writable_directory_problem
+from dijetgen.config import check_config, particle_samples, results_folder, sample_settings
+from dijetgen.config import writable_directory_problem
 from dijetgen.errors import InputError
 from dijetgen.job_resources import job_resources
 from dijetgen.labels import process_label
@@ -126,6 +127,14 @@ def constituent_files(wildcards):
         for sample in config["train_on"]
         if sample in SAMPLES
     }
+
+
+def particle_sample_inputs(wildcards):
+    """A particle sample's model, and the jets its clouds belong to: the test split's, or a jet-level model's
+    generated events (rules/particles.smk)."""
+    particle_model, jet_model = particle_samples(config)[wildcards.particle_sample]
+    jets = results(f"samples/{jet_model}.parquet") if jet_model else results("splits/test.parquet")
+    return {"model": results(f"particle_models/{particle_model}/model.pt"), "jets": jets}
 
 
 # The figures' process and selection label: of the training samples (validation), and with the signal (anomaly,

@@ -1,14 +1,22 @@
 # The particle layer (docs/guide.md: Particle clouds): the constituents of the split events, particle models
-# trained on them, their clouds for the test jets, and particle-level validation. Read only when the config has
-# `constituents:` and at least one entry under `particle_models:` (the Snakefile).
+# trained on them, their clouds for the test jets (and, with `from_model`, for a jet-level model's generated
+# events), and particle-level validation. Read only when the config has `constituents:` and at least one entry
+# under `particle_models:` (the Snakefile).
+import re
+
 from dijetgen.columns import PARTICLE_FIGURES
+from dijetgen.config import particle_samples
+from dijetgen.replicas import training_hparams
 
 PARTICLE_MODELS = list(config["particle_models"])
+# {sample name: (particle model, jet-level model or None)}: the closure samples, then the whole events.
+PARTICLE_SAMPLES = particle_samples(config)
 PARTICLE_SPLITS = {part: results(f"particles/splits/{part}.parquet") for part in ("train", "val", "test")}
 
 
 wildcard_constraints:
     particle_model="|".join(PARTICLE_MODELS),
+    particle_sample="|".join(map(re.escape, PARTICLE_SAMPLES)),
 
 
 rule split_constituents:
@@ -44,7 +52,7 @@ rule train_particles:
         history=results("particle_models/{particle_model}/history.csv"),
         config=results("particle_models/{particle_model}/config.json"),
     params:
-        hparams=lambda wildcards: config["particle_models"][wildcards.particle_model],
+        hparams=lambda wildcards: training_hparams(config["particle_models"][wildcards.particle_model]),
         cap=lambda wildcards: CONSTITUENTS["cap"],
         seed=config["seed"],
     threads: config["threads"]
@@ -61,21 +69,22 @@ rule train_particles:
 
 
 rule sample_particles:
-    """A particle model's clouds at the test jets' (pt, eta, m, nconst): a closure test, as a constituent file."""
+    """A particle model's clouds for a table of jets, as a constituent file: at the test jets' (pt, eta, m,
+    nconst), a closure test; or at a jet-level model's generated events, a whole generated event."""
     input:
-        model=rules.train_particles.output.model,
-        test=results("splits/test.parquet"),
-        test_particles=PARTICLE_SPLITS["test"],
+        unpack(particle_sample_inputs),
     output:
-        results("particle_samples/{particle_model}.parquet"),
+        results("particle_samples/{particle_sample}.parquet"),
     params:
-        cap=lambda wildcards: CONSTITUENTS["cap"],
+        generated_jets=lambda wildcards: PARTICLE_SAMPLES[wildcards.particle_sample][1] is not None,
         seed=config["seed"] + 1,
     threads: config["threads"]
     resources:
         **job_resources("sample_particles"),
     log:
-        results("logs/sample_particles/{particle_model}.log"),
+        results("logs/sample_particles/{particle_sample}.log"),
+    benchmark:
+        results("benchmarks/sample_particles/{particle_sample}.tsv")
     conda:
         "../envs/particles.yaml"
     script:
@@ -85,27 +94,33 @@ rule sample_particles:
 rule validate_particles:
     """w1p, w1m, multiplicity, w1efp, FPD, KPD and classifier AUC against the test jets, each with its floor."""
     input:
-        generated=rules.sample_particles.output[0],
+        unpack(particle_sample_inputs),
+        generated=results("particle_samples/{particle_sample}.parquet"),
         train=results("splits/train.parquet"),
         test=results("splits/test.parquet"),
         train_particles=PARTICLE_SPLITS["train"],
         test_particles=PARTICLE_SPLITS["test"],
     output:
-        metrics=results("validation_particles/{particle_model}/metrics.json"),
+        metrics=results("validation_particles/{particle_sample}/metrics.json"),
         figures=expand(
-            results("validation_particles/{{particle_model}}/figures/{name}.{ext}"), name=PARTICLE_FIGURES, ext=["png", "pdf"]
+            results("validation_particles/{{particle_sample}}/figures/{name}.{ext}"),
+            name=PARTICLE_FIGURES,
+            ext=["png", "pdf"],
         ),
     params:
         cap=lambda wildcards: CONSTITUENTS["cap"],
+        generated_jets=lambda wildcards: PARTICLE_SAMPLES[wildcards.particle_sample][1] is not None,
         settings=config["validation"],
         seed=config["seed"],
         names=PARTICLE_FIGURES,
-        figures=lambda wildcards: results(f"validation_particles/{wildcards.particle_model}/figures"),
+        figures=lambda wildcards: results(f"validation_particles/{wildcards.particle_sample}/figures"),
     threads: config["threads"]
     resources:
         **job_resources("validate_particles"),
     log:
-        results("logs/validate_particles/{particle_model}.log"),
+        results("logs/validate_particles/{particle_sample}.log"),
+    benchmark:
+        results("benchmarks/validate_particles/{particle_sample}.tsv")
     conda:
         "../envs/particles.yaml"
     script:
@@ -120,11 +135,11 @@ localrules:
 rule particles_summary:
     """One row per particle model: the W1 ratios, FPD, KPD and AUC with their floors."""
     input:
-        expand(results("validation_particles/{particle_model}/metrics.json"), particle_model=PARTICLE_MODELS),
+        expand(results("validation_particles/{particle_sample}/metrics.json"), particle_sample=PARTICLE_SAMPLES),
     output:
         results("validation_particles/summary.csv"),
     params:
-        models=PARTICLE_MODELS,
+        models=list(PARTICLE_SAMPLES),
     resources:
         **job_resources("particles_summary"),
     log:
@@ -136,8 +151,8 @@ rule particles_summary:
 
 
 FINAL_OUTPUTS["particles"] = [str(path) for path in rules.particles_summary.output] + expand(
-    results("validation_particles/{particle_model}/figures/{name}.{ext}"),
-    particle_model=PARTICLE_MODELS,
+    results("validation_particles/{particle_sample}/figures/{name}.{ext}"),
+    particle_sample=PARTICLE_SAMPLES,
     name=PARTICLE_FIGURES,
     ext=["png", "pdf"],
 )

@@ -12,6 +12,7 @@ from dijetgen.config import (
     check_config,
     fill_derived_defaults,
     optional_stages,
+    particle_samples,
     results_folder,
     sample_settings,
     schema_error_message,
@@ -209,6 +210,38 @@ def test_optional_stages_are_those_the_config_turns_on():
     assert optional_stages(both)[-1] == "particles"
     # Each optional stage is a rule file of that name.
     assert all((ROOT / "rules" / f"{stage}.smk").is_file() for stage in optional_stages(both))
+
+
+def particle_config(**entry) -> dict:
+    features = ["ptj1", "etaj1", "mj1", "nconst_j1", "ptj2", "etaj2", "mj2", "nconst_j2"]
+    config = {"samples": {"qcd": CONFIG["samples"]["qcd"]}, "train_on": ["qcd"], "features": features}
+    config |= {"models": {"flow": {"kind": "flow"}}, "constituents": {"cap": 100}}
+    config["particle_models"] = {"epic": {"kind": "epicfm"} | entry}
+    validate(config, SCHEMA)
+    return config
+
+
+def test_a_particle_model_dresses_a_jet_models_events_only_when_asked():
+    assert particle_samples(particle_config()) == {"epic": ("epic", None)}
+    config = particle_config(from_model="flow", epochs=2)
+    check_config(config)
+    assert particle_samples(config) == {"epic": ("epic", None), "flow+epic": ("epic", "flow")}
+
+
+def test_from_model_must_name_a_model_that_generates_the_jets():
+    with pytest.raises(InputError, match=r"^particle_models.epic.from_model: 'gan' is not a model under `models:`$"):
+        check_config(particle_config(from_model="gan"))
+    config = particle_config(from_model="flow")
+    config["features"] = [name for name in config["features"] if name != "nconst_j2"]
+    with pytest.raises(InputError, match=r"^particle_models.epic.from_model: 'flow' does not generate nconst_j2 "):
+        check_config(config)
+
+
+def test_a_particle_model_without_constituents_is_named():
+    config = particle_config()
+    del config["constituents"]
+    with pytest.raises(InputError, match=r"^particle_models.epic: needs `constituents:`"):
+        check_config(config)
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.name)
