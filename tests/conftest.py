@@ -122,6 +122,15 @@ def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
     return jobs
 
 
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`make test`: one worker per core, --dist loadgroup) each worker builds its own
+    module- and session-scoped fixtures (trained models, Snakemake runs, the SLURM cluster), so the tests of one
+    module go to one worker, and every test that reads the shared tiny run to the worker that runs it."""
+    for item in items:
+        group = "tiny_run" if "tiny_run" in getattr(item, "fixturenames", ()) else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
     """One real run of the whole workflow on TINY, shared by the integration tests that only read it."""

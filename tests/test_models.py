@@ -8,6 +8,7 @@ from scipy.stats import norm
 from dijetgen.checkpoints import CheckpointError
 from dijetgen.errors import InputError
 from dijetgen.models import MODELS, build_model, load_model
+from dijetgen.models.base import ema_rate, moving_average
 from dijetgen.models.vae import VariationalAutoEncoder
 from dijetgen.preprocessing import MARGIN
 from dijetgen.toy import toy_dijet_table
@@ -218,6 +219,19 @@ def test_moving_average_of_the_weights_samples_and_survives_a_round_trip(kind, n
     assert not model.sample(200, seed=3).equals(samples)
     with pytest.raises(InputError, match="ema_decay: 1.5 must be in"):
         build_model(kind, FEATURES, {"ema_decay": 1.5}, seed=1)
+
+
+def test_the_moving_average_forgets_its_random_start_within_a_few_dozen_steps():
+    net = torch.nn.Linear(1, 1, bias=False)
+    torch.nn.init.zeros_(net.weight)
+    average = moving_average(net, decay=0.999)
+    average.update_parameters(net)  # the first update copies the start, a weight of 0
+    torch.nn.init.ones_(net.weight)
+    for _ in range(60):
+        average.update_parameters(net)
+    # A plain 0.999 average would still hold 94 % of its start (0.999 ** 60); the warmed-up one forgets it.
+    assert average.module.weight.item() == pytest.approx(1.0, abs=1e-6)
+    assert [round(ema_rate(0.999, n), 4) for n in (1, 1000, 10**6)] == [0.1818, 0.9911, 0.999]
 
 
 def test_score_of_a_non_finite_event_is_an_input_error(trained):

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import torch
 from torch import nn
-from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+from torch.optim.swa_utils import AveragedModel
 
 from dijetgen import training
 from dijetgen.checkpoints import CheckpointError, first_sentence, save_checkpoint
@@ -39,13 +39,34 @@ def mlp(n_in: int, hidden: list[int], n_out: int, activation=nn.SiLU) -> nn.Sequ
     return nn.Sequential(*layers, nn.Linear(n_in, n_out))
 
 
+def ema_rate(decay: float, updates: int) -> float:
+    """The moving average's decay at its `updates`-th update: `decay`, warmed up as (1 + n) / (10 + n).
+
+    Without the warm-up the first weights, random ones, keep a share decay ** n of the average: 26 % after
+    the 1350 steps of a CPU-sized particle training at 0.999. With it their share falls below 1e-6 within 60
+    steps, and the average then follows the last ~1 / (1 - decay) steps.
+
+    >>> round(ema_rate(0.999, 1), 4), round(ema_rate(0.999, 100), 4), ema_rate(0.999, 100_000)
+    (0.1818, 0.9182, 0.999)
+    """
+    return min(decay, (1 + updates) / (10 + updates))
+
+
 def moving_average(net: nn.Module, decay: float) -> AveragedModel:
     """A copy of `net` whose weights follow net's as an exponential moving average (`update_parameters`
-    after each optimiser step). Samples from averaged weights are usually better than from the last step's,
-    which keep moving around the optimum (GANs: Yazıcı et al. 2019; flow matching and diffusion alike)."""
+    after each optimiser step), with a warm-up (ema_rate). Samples from averaged weights are usually better
+    than from the last step's, which keep moving around the optimum (GANs: Yazıcı et al. 2019; flow matching
+    and diffusion alike)."""
     if not 0.0 < decay < 1.0:
         raise InputError(f"ema_decay: {decay} must be in [0, 1)")
-    return AveragedModel(net, multi_avg_fn=get_ema_multi_avg_fn(decay))
+
+    @torch.no_grad()
+    def update(averaged, current, updates):
+        weight = 1.0 - ema_rate(decay, int(updates))
+        for average, value in zip(averaged, current, strict=True):
+            average.lerp_(value, weight)
+
+    return AveragedModel(net, multi_avg_fn=update)
 
 
 class GenerativeModel:
