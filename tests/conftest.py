@@ -122,6 +122,7 @@ def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
     return jobs
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`make test`: one worker per core, --dist loadgroup) each worker builds its own
     module- and session-scoped fixtures (trained models, Snakemake runs, the SLURM cluster), so the tests of one
