@@ -20,14 +20,14 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 run: $(STAMP)
 	$(BIN)/snakemake --cores $(CORES)
 
-# One pytest-xdist worker per core; the tests of one module, and those that read the shared Snakemake run
-# (tiny_run), go to one worker each (xdist_group, tests/conftest.py), so no fixture is built twice.
+# One pytest-xdist worker per core, each taking whole test files (their module fixtures are built once); the
+# tiny workflow run that several files read is run once and shared (tests/conftest.py).
 test: $(STAMP)
-	$(BIN)/pytest -q -n auto --dist loadgroup --durations=15
+	$(BIN)/pytest -q -n auto --dist loadfile --durations=15
 
 # The unit tests only, without the workflow tests that run Snakemake (marked slow): for quick edit-test loops.
 test-fast: $(STAMP)
-	$(BIN)/pytest -q -n auto -m "not slow"
+	$(BIN)/pytest -q -n auto --dist loadfile -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.bench_pythia

@@ -1,5 +1,7 @@
 """Shared test helpers: tiny event files in the formats the sources read, and the tiny workflow run."""
 
+import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,9 +102,16 @@ TINY = {
 
 
 def snakemake_command(workdir: Path, config: dict, *args: str) -> list[str]:
-    """The command that runs the repository's Snakefile in `workdir`, with `config` written next to it."""
-    config_file = workdir / "config.yaml"
-    config_file.write_text(yaml.safe_dump(config))
+    """The command that runs the repository's Snakefile in `workdir`, with `config` written next to it.
+
+    The file is named by its content and replaced atomically: tests in two pytest-xdist workers may plan
+    different configs in the shared tiny run's folder at once, and none may read the other's.
+    """
+    text = yaml.safe_dump(config)
+    config_file = workdir / f"config-{hashlib.sha1(text.encode()).hexdigest()[:12]}.yaml"
+    partial = config_file.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(text)
+    os.replace(partial, config_file)
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(ROOT / "Snakefile")]
     return command + ["--directory", str(workdir), "--configfile", str(config_file), "--cores", "2", *args]
 
@@ -122,20 +132,21 @@ def planned_jobs(result: subprocess.CompletedProcess) -> set[str]:
     return jobs
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups
-def pytest_collection_modifyitems(items):
-    """Under pytest-xdist (`make test`: one worker per core, --dist loadgroup) each worker builds its own
-    module- and session-scoped fixtures (trained models, Snakemake runs, the SLURM cluster), so the tests of one
-    module go to one worker, and every test that reads the shared tiny run to the worker that runs it."""
-    for item in items:
-        group = "tiny_run" if "tiny_run" in getattr(item, "fixturenames", ()) else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 @pytest.fixture(scope="session")
 def tiny_run(tmp_path_factory):
-    """One real run of the whole workflow on TINY, shared by the integration tests that only read it."""
-    workdir = tmp_path_factory.mktemp("tiny")
-    result = snakemake(workdir, TINY)
-    assert result.returncode == 0, result.stderr[-3000:]
+    """One real run of the whole workflow on TINY, shared by the integration tests that only read it.
+
+    Under pytest-xdist (`make test`) each worker has a session of its own: the first worker to get here runs
+    the workflow in the workers' common temporary folder, and the others wait for it and read that run.
+    """
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the folder of every worker's basetemp
+    workdir, finished = shared / "tiny", shared / "tiny.finished"
+    with FileLock(shared / "tiny.lock"):
+        if not finished.exists():
+            workdir.mkdir(exist_ok=True)
+            result = snakemake(workdir, TINY)
+            assert result.returncode == 0, result.stderr[-3000:]
+            finished.touch()
     return workdir
