@@ -94,7 +94,7 @@ rule sample_particles:
 rule validate_particles:
     """w1p, w1m, multiplicity, w1efp, FPD, KPD and classifier AUC against the test jets, each with its floor."""
     input:
-        unpack(particle_sample_inputs),
+        jets=lambda wildcards: particle_sample_inputs(wildcards)["jets"],  # the model itself is not read here
         generated=results("particle_samples/{particle_sample}.parquet"),
         train=results("splits/train.parquet"),
         test=results("splits/test.parquet"),
