@@ -6,7 +6,6 @@ Needs a model with `encode(table) -> (n, latent_dim) array` (the mean code of ea
 
 import numpy as np
 import pandas as pd
-from sklearn.decomposition import PCA
 
 
 def latent_traversal(model, table: pd.DataFrame, steps: int = 9, quantile: float = 0.025) -> pd.DataFrame:
@@ -44,6 +43,8 @@ def latent_projection(
             np.pad(codes_signal, ((0, 0), (0, pad))),
             names + [""] * pad,
         )
+    from sklearn.decomposition import PCA  # only the latent figures need it; validation reads this module
+
     pca = PCA(n_components=2).fit(codes_background)
     share = pca.explained_variance_ratio_
     names = [f"PC{i + 1} of the latent means ({share[i]:.0%})" for i in range(2)]

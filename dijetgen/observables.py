@@ -10,7 +10,6 @@ the same way makes data and generated events directly comparable::
 
 import numpy as np
 import pandas as pd
-import vector
 
 from dijetgen.columns import DIJET_INPUT_COLUMNS, derived_names
 
@@ -18,6 +17,8 @@ from dijetgen.columns import DIJET_INPUT_COLUMNS, derived_names
 def dijet_observables(table: pd.DataFrame) -> pd.DataFrame:
     """mjj, pT_jj, |Δη_jj| and |Δφ_jj| (in [0, π]) of the jet pair in each row of `table`."""
     pt1, eta1, m1, pt2, eta2, m2, dphi = (table[name].to_numpy(np.float64) for name in DIJET_INPUT_COLUMNS)
+    import vector  # ~1 s to import, and many readers of this module (the column names) never call this
+
     j1 = vector.array({"pt": pt1, "eta": eta1, "phi": np.zeros_like(pt1), "mass": m1})
     j2 = vector.array({"pt": pt2, "eta": eta2, "phi": dphi, "mass": m2})
     dijet = j1 + j2

@@ -3,6 +3,7 @@ holds every distribution its script imports, directly or through the dijetgen mo
 
 import ast
 import re
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -192,3 +193,34 @@ def test_pyproject_declares_the_requirements_unpinned():
     assert not [name for name in declared if not re.fullmatch(r"[A-Za-z0-9._-]+", name)], (
         "pins live in requirements.txt"
     )
+
+
+# Scripts that read tables and draw figures: each Snakemake job is a new Python, and torch or sklearn at import
+# costs it 2-4 s of CPU (the test suite and a real run have hundreds of such jobs).
+LIGHT_SCRIPTS = (
+    "summary.py",
+    "plot_validation.py",
+    "plot_training_curves.py",
+    "amplification_summary.py",
+    "beta_scan.py",
+    "paper.py",
+    "split.py",
+    "ensemble_sample.py",
+    "search_bumphunt.py",
+    "particles_summary.py",
+    "validate_particles.py",
+)
+
+
+@pytest.mark.parametrize("script", LIGHT_SCRIPTS)
+def test_figure_and_summary_scripts_import_neither_torch_nor_sklearn(script):
+    path = ROOT / "scripts" / script
+    program = (
+        "import ast, sys\n"
+        f"tree = ast.parse(open({str(path)!r}).read())\n"
+        "body = [node for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]\n"
+        f"exec(compile(ast.Module(body, []), {str(path)!r}, 'exec'), {{}})\n"
+        "print('LOADED', [name for name in ('torch', 'sklearn') if name in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT)
+    assert "LOADED []" in result.stdout, result.stdout[-2000:] + result.stderr[-2000:]

@@ -5,8 +5,6 @@ number of CaloChallenge-style evaluations. The samples are cut to equal size, so
 """
 
 import numpy as np
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
 
@@ -19,6 +17,10 @@ def auc_error(auc: float, n_negative: int, n_positive: int) -> float:
 
 def fold_aucs(a: np.ndarray, b: np.ndarray, folds: int, seed: int, threads: int) -> tuple[np.ndarray, int]:
     """The test-fold AUC of each of `folds` classifiers, and the events per class in the comparison."""
+    # Imported here: every job that reads dijetgen.metrics would otherwise pay sklearn's ~2 s import.
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.model_selection import StratifiedKFold, cross_val_score
+
     rng = np.random.default_rng(seed)
     n = min(len(a), len(b))
     x = np.concatenate([a[rng.choice(len(a), n, replace=False)], b[rng.choice(len(b), n, replace=False)]])

@@ -10,7 +10,6 @@ p(z | c): a mixture whose components are the Gaussian conditionals, weighted by 
 """
 
 import torch
-from sklearn.mixture import GaussianMixture
 from torch import nn
 
 
@@ -26,6 +25,8 @@ class GaussianMixturePrior(nn.Module):
         self.register_buffer("cholesky", torch.eye(dim, dtype=torch.float64).repeat(components, 1, 1))
 
     def fit(self, codes: torch.Tensor, seed: int) -> None:
+        from sklearn.mixture import GaussianMixture  # sklearn costs every job that loads a model ~1.5 s
+
         gmm = GaussianMixture(len(self.weights), covariance_type="full", reg_covar=1e-5, random_state=seed)
         gmm.fit(codes.cpu().double().numpy())
         device = self.means.device
