@@ -13,7 +13,7 @@ from dijetgen.plots.roc import plot_rejection, plot_sic_bands
 from dijetgen.plots.search import plot_injection_scan, plot_sculpting
 from dijetgen.plots.style import save_figure
 from dijetgen.search import DATA, SIGNAL_REGION, evaluation_split, signal_counts
-from dijetgen.search_results import method_numbers, outside_support, repeat_bands
+from dijetgen.search_results import method_numbers, outside_support, outside_support_if_exact, repeat_bands
 from dijetgen.snakemake_adapter import run
 
 COLUMNS = [
@@ -23,7 +23,7 @@ COLUMNS = [
     "sic_eps_b_2e-3", "sic_eps_b_2e-3_q16", "sic_eps_b_2e-3_q84",
     "auc", "auc_q16", "auc_q84",
     "closure_auc", "closure_auc_q16", "closure_auc_q84",
-    "template_outside_support",
+    "template_outside_support", "template_outside_support_if_exact",
 ]  # fmt: skip
 
 
@@ -50,6 +50,7 @@ def summarise(snakemake):
         common = {"inject": inject, "s_over_b": n_signal / max(n_background, 1)}
         common["s_over_sqrt_b"] = n_signal / np.sqrt(max(n_background, 1))
         sr_data = events[(events["region"] == SIGNAL_REGION) & (events["role"] == DATA)]
+        exact = outside_support_if_exact(len(sr_data), len(params.features))
         curves = {}
         for repeat in params.repeats:
             closure = {}
@@ -64,6 +65,7 @@ def summarise(snakemake):
                 row = common | {"repeat": repeat, "method": method} | method_numbers(curve)
                 row["closure_auc"] = closure.get(method, np.nan)
                 row["template_outside_support"] = support if method == "template" else np.nan
+                row["template_outside_support_if_exact"] = exact if method == "template" else np.nan
                 inject_rows.append(row)
         for name in params.baselines:
             scores = read_scores(next(baselines))

@@ -27,6 +27,7 @@ from dijetgen.search import (
     sample_condition,
     search_events,
 )
+from dijetgen.search_results import outside_support, outside_support_if_exact
 
 CLASSIFIER = {"folds": 5, "ensemble": 2, "max_iter": 50, "learning_rate": 0.1, "max_leaf_nodes": 15}
 SETTINGS = {"condition": "mjj", "signal_region": [3300.0, 3700.0], "sidebands": None, "classifier": CLASSIFIER}
@@ -352,3 +353,18 @@ def test_an_idealized_part_carved_from_the_background_is_disjoint_and_seeded():
     assert abs(part.mean() - 0.6) < 0.02
     assert (part == idealized_part(table.iloc[::-1], 0.6, seed=3)[::-1]).all()  # by event, not by row
     assert (part != idealized_part(table, 0.6, seed=4)).any()
+
+
+def test_a_template_from_the_datas_own_distribution_lies_outside_its_range_as_predicted():
+    # A larger sample passes the ends of a smaller one's range: with n data events and F features, about
+    # 2F/(n + 1) of an exact template lies outside, which is the yardstick summary.csv prints beside it.
+    features, n_data, n_template = ["a", "b", "c", "d"], 2000, 8000
+    fractions = []
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        data = pd.DataFrame(rng.normal(size=(n_data, 4)), columns=features)
+        template = pd.DataFrame(rng.normal(size=(n_template, 4)), columns=features)
+        fractions.append(outside_support(template, data, features))
+    expected = outside_support_if_exact(n_data, len(features))
+    assert expected == pytest.approx(8 / 2001)
+    assert np.mean(fractions) == pytest.approx(expected, rel=0.2)
