@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.stats import gaussian_kde
 
 from dijetgen.errors import InputError
+from dijetgen.replicas import ensemble_assignment
 
 SIGNAL_REGION, SIDEBAND, OUTSIDE = "SR", "SB", "outside"
 DATA, SPARE_SIGNAL = "data", "spare_signal"  # an event's role: in the data, or a signal event left out of it
@@ -151,13 +152,25 @@ def train_density(events: pd.DataFrame, settings: dict, workdir: str, device: st
     return model
 
 
-def sample_template(model, events: pd.DataFrame, settings: dict, seed: int) -> pd.DataFrame:
-    """`oversampling` x the SR data events drawn from the density at condition values from a KDE of SR data."""
+def sample_template(models: list, events: pd.DataFrame, settings: dict, seed: int) -> pd.DataFrame:
+    """`oversampling` x the SR data events drawn from the densities at condition values from a KDE of SR data.
+
+    With several densities (replicas: the same sidebands, other seeds) each event comes from one of them,
+    every density equally often (CATHODE samples its template from several trainings likewise: one
+    training's quirks are diluted, and the template is less a matter of luck).
+    """
     data = events[(events["region"] == SIGNAL_REGION) & (events["role"] == DATA)]
     n = round(settings["oversampling"] * len(data))
     condition = sample_condition(data[settings["condition"]], n, settings["signal_region"], seed)
-    template = model.sample(n, seed, condition=pd.DataFrame({settings["condition"]: condition}))
-    template = template[settings["features"]].assign(**{settings["condition"]: condition})
+    assignment = ensemble_assignment(n, len(models), seed)
+    template = pd.DataFrame(index=np.arange(n), columns=settings["features"], dtype=np.float64)
+    for replica, model in enumerate(models):
+        chosen = assignment == replica
+        drawn = model.sample(
+            int(chosen.sum()), seed + replica, condition=pd.DataFrame({settings["condition"]: condition[chosen]})
+        )
+        template.loc[chosen, settings["features"]] = drawn[settings["features"]].to_numpy()
+    template = template.assign(**{settings["condition"]: condition})
     template = template.assign(sample="template", event=np.arange(n), label=0)
     return template.assign(fold=assign_folds(template, settings["classifier"]["folds"], seed))
 

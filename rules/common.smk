@@ -190,6 +190,12 @@ def repeat_seed(wildcards):
     return replica_seed(config["search"]["seed"], int(wildcards.repeat))
 
 
+def density_replica_seed(wildcards):
+    """The seed of replica r > 0 of one repeat's sideband density: derived from the repeat's as a model
+    replica's from its model's (replica 0 is the repeat's own density)."""
+    return replica_seed(repeat_seed(wildcards), int(wildcards.replica))
+
+
 def search_repeat_files(pattern):
     """`pattern` for every injection and repeat, injection-major, then repeat."""
     search = config["search"]

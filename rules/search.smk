@@ -4,6 +4,7 @@
 # and the unsupervised scores on the same events and folds; then medians and bands over the repeats, and a
 # bump hunt on the template score. Read only when the config has `search:` (the Snakefile).
 from dijetgen.config import scored_models, search_classifier_methods
+from dijetgen.replicas import training_hparams
 from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS
 
 SEARCH = config["search"]
@@ -11,8 +12,12 @@ SEARCH_INJECT = sorted(SEARCH["inject"])  # the summary's sculpting check uses t
 SEARCH_REPEATS = list(range(SEARCH["repeats"]))
 SEARCH_BASELINES = [BASELINE_NAME] + scored_models(config)
 SEARCH_TRAINED = search_classifier_methods(config) + list(DENSITY_METHODS)
-# What the trainings depend on: another injection, repeat count or bump-hunt setting retrains nothing.
+# What the trainings depend on: another injection, repeat count, density replica count or bump-hunt setting
+# retrains nothing.
 SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key not in ("inject", "repeats", "bumphunt")}
+SEARCH_SETTINGS["density"] = training_hparams(SEARCH["density"])
+# The template of a repeat is drawn from this many sideband densities (seeds), each event from one of them.
+SEARCH_DENSITY_REPLICAS = SEARCH["density"].get("replicas", 1)
 SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]])
 
 
@@ -20,6 +25,7 @@ wildcard_constraints:
     inject=r"\d+",
     repeat=r"\d+",
     where="SB|SR",
+    replica=r"[1-9]\d*",
 
 
 rule search_events:
@@ -91,10 +97,29 @@ rule search_density:
         "../scripts/search_density.py"
 
 
+use rule search_density as search_density_replica with:
+    """Replica r > 0 of the sideband density (`search.density.replicas`): the same data, another seed."""
+    output:
+        model=results("search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}/model.pt"),
+        history=results("search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}/history.csv"),
+    params:
+        settings=SEARCH_SETTINGS,
+        seed=density_replica_seed,
+    log:
+        results("logs/search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}.log"),
+    benchmark:
+        results("benchmarks/search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}.tsv")
+
+
 rule search_template:
-    """The SR background template: the sideband density sampled at SR mjj values."""
+    """The SR background template: the sideband density (or each of its replicas, evenly) sampled at SR mjj
+    values."""
     input:
-        model=results("search/inject_{inject}/repeat{repeat}/density_SB/model.pt"),
+        models=[results("search/inject_{inject}/repeat{repeat}/density_SB/model.pt")]
+        + [
+            results(f"search/inject_{{inject}}/repeat{{repeat}}/density_SB/replica{replica}/model.pt")
+            for replica in range(1, SEARCH_DENSITY_REPLICAS)
+        ],
         events=results("search/inject_{inject}/events.parquet"),
     output:
         results("search/inject_{inject}/repeat{repeat}/template.parquet"),

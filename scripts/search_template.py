@@ -1,4 +1,5 @@
-"""Snakemake adapter: sample the background template in the signal region from the sideband density."""
+"""Snakemake adapter: sample the background template in the signal region from the sideband density (its
+replicas, evenly, when `search.density.replicas` > 1)."""
 
 import pandas as pd
 
@@ -10,8 +11,8 @@ from dijetgen.snakemake_adapter import run
 
 def build_template(snakemake):
     params = snakemake.params
-    model = load_model(snakemake.input.model, features=params.settings["features"])
-    template = sample_template(model, pd.read_parquet(snakemake.input.events), params.settings, params.seed)
+    models = [load_model(path, features=params.settings["features"]) for path in snakemake.input.models]
+    template = sample_template(models, pd.read_parquet(snakemake.input.events), params.settings, params.seed)
     print(f"template: {len(template)} events")
     write_atomic(lambda tmp: template.to_parquet(tmp, index=False), snakemake.output[0])
 

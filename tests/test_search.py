@@ -18,6 +18,8 @@ from dijetgen.crossfit import Ensemble, cross_fit
 from dijetgen.errors import InputError
 from dijetgen.metrics.classifier import auc_error
 from dijetgen.search import (
+    DATA,
+    SIGNAL_REGION,
     anode_score,
     assign_folds,
     idealized_part,
@@ -25,7 +27,9 @@ from dijetgen.search import (
     mass_ordered_columns,
     region,
     sample_condition,
+    sample_template,
     search_events,
+    train_density,
 )
 from dijetgen.search_results import outside_support, outside_support_if_exact
 
@@ -258,7 +262,8 @@ TINY_SEARCH = {
         "repeats": 2,
         "sidebands": [3000.0, 4200.0],
         "bumphunt": {"efficiencies": [0.5, 0.2], "bins": 12},
-        "density": {"kind": "flow", "transforms": 1, "bins": 4} | TINY_MODEL,
+        # Two sideband densities per repeat make each template (the replica path of the rules).
+        "density": {"kind": "flow", "transforms": 1, "bins": 4, "replicas": 2} | TINY_MODEL,
         "oversampling": 2,
         "classifier": {"folds": 2, "ensemble": 1, "max_iter": 20},
         "min_background_events": 10,
@@ -368,3 +373,23 @@ def test_a_template_from_the_datas_own_distribution_lies_outside_its_range_as_pr
     expected = outside_support_if_exact(n_data, len(features))
     assert expected == pytest.approx(8 / 2001)
     assert np.mean(fractions) == pytest.approx(expected, rel=0.2)
+
+
+def test_a_template_from_several_densities_draws_from_each_equally_often(tmp_path):
+    # Two densities trained on sidebands 100 GeV apart in mj1: the template is their even mixture, and each
+    # event keeps the SR mjj value it was drawn at.
+    density = {"kind": "flow", "transforms": 1, "bins": 4, "epochs": 3, "batch_size": 64, "hidden": [8], "patience": 3}
+    settings = SETTINGS | {"features": ["mj1"], "density": density, "oversampling": 2, "sidebands": [3000, 4200]}
+    rng = np.random.default_rng(0)
+    tables = []
+    for shift in (0.0, 100.0):
+        table = events(600, "qcd", 0, seed=int(shift)).assign(role=DATA)
+        table["mjj"] = rng.uniform(3000, 4200, len(table))
+        table["mj1"] = rng.normal(200 + shift, 5, len(table))
+        tables.append(table.assign(region=region(table["mjj"], settings["signal_region"], settings["sidebands"])))
+    models = [train_density(table, settings, tmp_path / str(i), "cpu", seed=i) for i, table in enumerate(tables)]
+    template = sample_template(models, tables[0], settings, seed=5)
+    n_sr = (tables[0]["region"] == SIGNAL_REGION).sum()
+    assert len(template) == 2 * n_sr and template["mjj"].between(3300, 3700).all()
+    assert (template["mj1"] > 250).mean() == pytest.approx(0.5, abs=1 / len(template))
+    assert template.equals(sample_template(models, tables[0], settings, seed=5))  # seeded
