@@ -31,15 +31,18 @@ SPREAD_COLUMNS = ("classifier_auc", "median_w1_ratio", "fpd")
 LATENT_COLUMNS = ("active_units", "kl_per_dim")
 
 
-def replica_seed(seed: int, replica: int) -> int:
+def replica_seed(seed: int, replica: int, level: str = "replica") -> int:
     """The training seed of replica `replica` (0, 1, ...) of a model whose base seed is `seed`.
 
     Replica 0 is the model as trained without replicas; the others get well-separated seeds from a hash, so
-    adding a replica never changes the seeds (and the cached trainings) of the existing ones.
+    adding a replica never changes the seeds (and the cached trainings) of the existing ones. Replicas
+    nested in replicas (the search's density replicas inside its repeats) hash another `level`: with one
+    hash for both, the sum seed + h(repeat) + h(replica) would give replica k of repeat 0 the seed of
+    repeat k's own training, so two "independent" trainings would be one.
     """
     if replica == 0:
         return seed
-    return (seed + zlib.crc32(f"replica{replica}".encode())) % 2**31
+    return (seed + zlib.crc32(f"{level}{replica}".encode())) % 2**31
 
 
 def replica_seeds(seed: int, replicas: int) -> list[int]:

@@ -191,9 +191,9 @@ def repeat_seed(wildcards):
 
 
 def density_replica_seed(wildcards):
-    """The seed of replica r > 0 of one repeat's sideband density: derived from the repeat's as a model
-    replica's from its model's (replica 0 is the repeat's own density)."""
-    return replica_seed(repeat_seed(wildcards), int(wildcards.replica))
+    """The seed of replica r > 0 of one repeat's sideband density, derived from the repeat's (replica 0 is the
+    repeat's own density) with a hash of its own, so no two repeats share a training."""
+    return replica_seed(repeat_seed(wildcards), int(wildcards.replica), level="density_replica")
 
 
 def search_repeat_files(pattern):

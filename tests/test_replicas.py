@@ -23,6 +23,17 @@ def test_replica_zero_is_the_plain_model_and_seeds_are_distinct_and_stable():
     assert replica_seed(7, 2) != replica_seed(42, 2) and all(0 <= s < 2**31 for s in seeds)
 
 
+def test_density_replicas_inside_search_repeats_never_share_a_seed():
+    # The search's repeat r trains with replica_seed(seed, r), its density replica k with a seed derived from
+    # that; with one hash for both levels, replica k of repeat 0 would be repeat k's own training.
+    seeds = [
+        replica_seed(replica_seed(42, repeat), replica, level="density_replica")
+        for repeat in range(10)
+        for replica in range(10)
+    ]
+    assert len(set(seeds)) == len(seeds)
+
+
 def config(replicas, **models):
     return {"seed": 42, "replicas": replicas, "models": {"flow": {"kind": "flow"}} | models}
 
