@@ -155,9 +155,10 @@ def train_density(events: pd.DataFrame, settings: dict, workdir: str, device: st
 def sample_template(models: list, events: pd.DataFrame, settings: dict, seed: int) -> pd.DataFrame:
     """`oversampling` x the SR data events drawn from the densities at condition values from a KDE of SR data.
 
-    With several densities (replicas: the same sidebands, other seeds) each event comes from one of them,
-    every density equally often (CATHODE samples its template from several trainings likewise: one
-    training's quirks are diluted, and the template is less a matter of luck).
+    With several densities (replicas: the same sidebands, other seeds for the initial weights and the
+    train/validation split) each event comes from one of them, every density equally often: one training's
+    quirks are diluted, and the template is less a matter of luck (CATHODE averages over the best epochs
+    of one training for the same reason).
     """
     data = events[(events["region"] == SIGNAL_REGION) & (events["role"] == DATA)]
     n = round(settings["oversampling"] * len(data))

@@ -98,7 +98,8 @@ rule search_density:
 
 
 use rule search_density as search_density_replica with:
-    """Replica r > 0 of the sideband density (`search.density.replicas`): the same data, another seed."""
+    """Replica r > 0 of the sideband density (`search.density.replicas`): the same data, another seed (for
+    the initial weights and the train/validation split)."""
     output:
         model=results("search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}/model.pt"),
         history=results("search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}/history.csv"),

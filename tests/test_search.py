@@ -285,6 +285,7 @@ def search_run(tmp_path_factory):
 @pytest.mark.slow
 def test_search_steps_are_cached(search_run):
     workdir, targets = search_run
+    assert (workdir / "results/search/inject_20/repeat1/density_SB/replica1/model.pt").exists()
     result = snakemake(workdir, TINY_SEARCH, *targets, "--dry-run")
     assert result.returncode == 0 and "Nothing to be done" in result.stdout + result.stderr
 
@@ -321,6 +322,7 @@ def test_search_summary_has_every_method_and_injection(search_run):
     template = summary[(summary["method"] == "template") & (summary["inject"] == 0)].iloc[0]
     assert 0.3 < template["closure_auc"] < 0.7 and template["closure_auc_q16"] <= template["closure_auc_q84"]
     assert 0.0 <= template["template_outside_support"] <= 1.0  # measured at scale: BENCHMARKS.md
+    assert 0.0 < template["template_outside_support_if_exact"] < 1.0
     repeats = pd.read_csv(workdir / "results/search/repeats.csv")
     assert set(repeats["repeat"]) == {0, 1} and len(repeats) == 2 * len(summary)
     names = ["max_sic", "max_sic_significance", "sic_eps_b", "sculpting", "roc_inject20", "sic_inject20"]

@@ -109,9 +109,12 @@ def add_process_label(ax, text: str) -> None:
 def save_figure(fig, *paths: str) -> None:
     """Write the figure to every path (format from the suffix) and free it; the same figure gives the same bytes."""
     # The tight box once for all formats: bbox_inches="tight" would draw the figure twice per file, and
-    # drawing (ticks, text layout) is most of a figure job's time.
-    fig.draw_without_rendering()
-    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
+    # drawing (ticks, text layout) is most of a figure job's time. A figure with a layout engine is laid out
+    # again by every savefig, so there a box of its own per file costs no extra draw.
+    bbox = "tight"
+    if fig.get_layout_engine() is None:
+        fig.draw_without_rendering()
+        bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
     for path in paths:
         metadata = PDF_METADATA if path.endswith(".pdf") else None
         write_atomic(
