@@ -248,6 +248,10 @@ def check_search(config: dict) -> None:
     most = max(search["inject"])
     if signal.get("events", most) < most:
         raise InputError(f"search.inject: {most} signal events, but samples.{search['signal']} has {signal['events']}")
+    scored = search_classifier_methods(config) + list(DENSITY_METHODS)
+    unscored = [method for method in bumphunt_methods(config) if method not in scored]
+    if unscored:
+        raise InputError(f"search.bumphunt.methods: {', '.join(unscored)} is not a trained method ({' '.join(scored)})")
     reserved = sorted(set(config["models"]) & set(CLASSIFIER_METHODS + DENSITY_METHODS))
     if reserved:
         raise InputError(f"models.{reserved[0]}: the name is reserved for a search method; rename the model")
@@ -301,6 +305,16 @@ def search_classifier_methods(config: dict) -> list[str]:
     return [
         method for method in CLASSIFIER_METHODS if not (method == "idealized" and config["search"]["idealized"] is None)
     ]
+
+
+def bumphunt_methods(config: dict) -> list[str]:
+    """The methods whose score cuts the bump hunt fits: `search.bumphunt.methods`, or else the template (the
+    search) and, when there is one, the idealized classifier, whose spectrum after the same cuts shows what the
+    procedure itself sculpts with a background estimate that is exact."""
+    chosen = config["search"].get("bumphunt", {}).get("methods")
+    if chosen is not None:
+        return list(chosen)
+    return [method for method in ("template", "idealized") if method in search_classifier_methods(config)]
 
 
 def schema_error_message(err: Exception) -> str:

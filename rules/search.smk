@@ -3,7 +3,7 @@
 # signal region (ANODE), and k-fold classifiers (template, idealized, supervised, CWoLa), with the mj1 cut
 # and the unsupervised scores on the same events and folds; then medians and bands over the repeats, and a
 # bump hunt on the template score. Read only when the config has `search:` (the Snakefile).
-from dijetgen.config import scored_models, search_classifier_methods
+from dijetgen.config import bumphunt_methods, scored_models, search_classifier_methods
 from dijetgen.replicas import training_hparams
 from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS
 
@@ -276,19 +276,27 @@ rule search_summary:
 
 
 BUMPHUNT_FIGURES = [f"bumphunt_inject{n}" for n in SEARCH_INJECT]
+BUMPHUNT_METHODS = bumphunt_methods(config)
 
 
 rule search_bumphunt:
-    """The bump hunt: cuts on the template score, a dijet-function fit of the selected sidebands, the SR excess
-    and its significance, per injection, repeat and working point; the spectra of repeat 0."""
+    """The bump hunt: cuts on each hunted method's score, a dijet-function fit of the selected sidebands, the SR
+    excess and its significance, per method, injection, repeat and working point; the first method's spectra
+    of repeat 0."""
     input:
         events=expand(results("search/inject_{inject}/events.parquet"), inject=SEARCH_INJECT),
-        scores=search_repeat_files("search/inject_{inject}/repeat{repeat}/scores/template.parquet"),
+        # Method-major, then injection, then repeat: the order the script reads them in.
+        scores=[
+            path
+            for method in BUMPHUNT_METHODS
+            for path in search_repeat_files(f"search/inject_{{inject}}/repeat{{repeat}}/scores/{method}.parquet")
+        ],
     output:
         table=for_report(results("search/bumphunt.csv"), "search_bumphunt", "Resonant search", table="bump hunt"),
         figures=[search_figure(name) for name in BUMPHUNT_FIGURES],
         pdfs=expand(results("search/figures/{name}.pdf"), name=BUMPHUNT_FIGURES),
     params:
+        methods=BUMPHUNT_METHODS,
         inject=SEARCH_INJECT,
         repeats=SEARCH_REPEATS,
         settings=SEARCH_SETTINGS,

@@ -209,6 +209,10 @@ SEARCH_CONFIG = {
             "search.idealized: samples.qcd_sr.pthat_min is 1000.0 but the background's (samples.qcd.pthat_min)",
         ),
         ({"search": {"signal": "qcd"}}, "search.signal: sample qcd is labelled background"),
+        (
+            {"search": {"bumphunt": {"methods": ["template", "mj1cut"]}}},
+            "search.bumphunt.methods: mj1cut is not a trained method",
+        ),
         ({"search": {"features": ["mjlight", "foo"]}}, "search.features: no column(s) foo"),
         ({"search": {"condition": "mjlight"}}, "search.condition: mjlight must be a feature-table column"),
         ({"search": {"signal_region": [3700.0, 3300.0]}}, "search.signal_region: [3700.0, 3300.0] is not"),
@@ -331,12 +335,22 @@ def test_search_summary_has_every_method_and_injection(search_run):
 
 
 @pytest.mark.slow
-def test_bump_hunt_gives_a_significance_per_injection_repeat_and_working_point(search_run):
+def test_bump_hunt_gives_a_significance_per_method_injection_repeat_and_working_point(search_run):
     workdir, _ = search_run
     table = pd.read_csv(workdir / "results/search/bumphunt.csv")
-    assert len(table) == 2 * 2 * 2  # injections x repeats x working points
+    # The template, and the idealized classifier as the control of what the cuts and the fit sculpt.
+    assert table["method"].unique().tolist() == ["template", "idealized"]
+    assert len(table) == 2 * 2 * 2 * 2  # methods x injections x repeats x working points
     assert table["significance"].notna().all() and (table["predicted"] > 0).all()
-    assert (table.groupby(["inject", "repeat"])["selected"].apply(lambda s: s.is_monotonic_decreasing)).all()
+    keys = ["method", "inject", "repeat"]
+    assert (table.groupby(keys)["selected"].apply(lambda s: s.is_monotonic_decreasing)).all()
+    # Each method cuts on its own score: a working point keeps as many events for both, at its own threshold.
+    template, idealized = (
+        table[table["method"] == method].set_index(["inject", "repeat", "efficiency"])
+        for method in ("template", "idealized")
+    )
+    assert (template["selected"] == idealized["selected"]).all()
+    assert (template["threshold"] != idealized["threshold"]).any()
 
 
 def test_anode_score_is_the_log_density_ratio_of_two_known_gaussians():
