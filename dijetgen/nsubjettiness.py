@@ -63,10 +63,15 @@ def nsubjettiness(constituents: ak.Array, radius: float, beta: float = 1.0, n_ma
     axis_rap, axis_phi = _axes(sequence, jet_momenta, n_max)
     # Every particle against every axis of its jet, in squared distance (the root, and beta, only after the
     # minimum), laid out (axis, particle) so that the minimum over the axes of one tau_N is elementwise over
-    # contiguous rows. |dphi| <= 2 pi since both phis come from arctan2.
-    squared = (axis_rap.T[:, owner] - rap) ** 2
-    d_phi = np.abs(axis_phi.T[:, owner] - phi)
-    squared += np.minimum(d_phi, 2 * np.pi - d_phi, out=d_phi) ** 2
+    # contiguous rows. Repeated rather than gathered, and updated in place: 2.7x cheaper than fancy
+    # indexing with temporaries (BENCHMARKS.md). |dphi| <= 2 pi since both phis come from arctan2.
+    squared = np.repeat(axis_rap.T, counts, axis=1)
+    squared -= rap
+    np.square(squared, out=squared)
+    d_phi = np.repeat(axis_phi.T, counts, axis=1)
+    d_phi -= phi
+    np.abs(d_phi, out=d_phi)
+    squared += np.square(np.minimum(d_phi, 2 * np.pi - d_phi, out=d_phi), out=d_phi)
     pt = np.hypot(px, py)
     normalisation = np.bincount(owner, weights=pt, minlength=len(counts)) * radius**beta
     taus = np.empty((len(counts), n_max))
