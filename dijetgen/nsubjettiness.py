@@ -14,8 +14,9 @@ import fastjet
 import numpy as np
 
 # fastjet's largest radius: the exclusive kT sequence then never merges with the beam, as in KT_Axes.
-# N2Plain: on j1 and j2 of R&D-like events (47 particles on average) 10-15% cheaper than Best and N2Tiled
-# (BENCHMARKS.md), with the same merges. fastjet's Python constructor takes the strategy before the scheme.
+# N2Plain: on j1 and j2 of R&D-like events (47 particles on average) 10-20% cheaper than Best and N2Tiled,
+# with the same exclusive jets on 20 000 of them (BENCHMARKS.md). fastjet's Python constructor takes the
+# strategy before the recombination scheme.
 WHOLE_JET_KT = fastjet.JetDefinition(fastjet.kt_algorithm, 1000.0, fastjet.N2Plain, fastjet.E_scheme)
 
 
