@@ -5,7 +5,7 @@ import pytest
 from conftest import massless_cartesian, random_lhco_rows
 
 from dijetgen.clustering import cluster, to_cartesian
-from dijetgen.nsubjettiness import nsubjettiness
+from dijetgen.nsubjettiness import WHOLE_JET_KT, nsubjettiness
 from dijetgen.sources.lhco import rows_to_events
 
 
@@ -20,6 +20,15 @@ def jets(*particle_lists):
 
 def rapidity_phi(px, py, pz, e):
     return 0.5 * np.log((e + pz) / (e - pz)), np.arctan2(py, px)
+
+
+def test_whole_jet_kt_is_the_definition_its_comment_gives():
+    # fastjet's Python constructor takes the strategy before the scheme: with the two swapped, E_scheme (0)
+    # silently becomes the N3Dumb strategy.
+    assert WHOLE_JET_KT.jet_algorithm() == fastjet.kt_algorithm
+    assert WHOLE_JET_KT.R() == 1000.0
+    assert WHOLE_JET_KT.strategy() == fastjet.N2Plain
+    assert WHOLE_JET_KT.recombination_scheme() == fastjet.E_scheme
 
 
 def test_single_particle_jet_has_zero_taus():
