@@ -1,11 +1,12 @@
 """fastjet clustering checked against an independent brute-force anti-kT written here."""
 
 import awkward as ak
+import fastjet
 import numpy as np
 import pytest
 from conftest import CLUSTERING, massless_cartesian, random_lhco_rows
 
-from dijetgen.clustering import cluster, to_cartesian
+from dijetgen.clustering import cluster, jet_definition, to_cartesian
 from dijetgen.events import make_events
 from dijetgen.features import add_derived
 from dijetgen.jets import leading_dijets
@@ -49,6 +50,14 @@ def small_events():
     rows, particles = random_lhco_rows(8, seed=11, n_hard=(4, 15), n_soft=(2, 10))
     assert all(10 <= len(p) <= 40 for p in particles)
     return rows_to_events(rows, first_event=100), particles
+
+
+def test_jet_definition_takes_strategy_before_scheme():
+    # With the two swapped, E_scheme (0) silently becomes the N3Dumb strategy (BENCHMARKS.md).
+    definition = jet_definition("antikt", 1.0)
+    assert definition.jet_algorithm() == fastjet.antikt_algorithm and definition.R() == 1.0
+    assert definition.strategy() == fastjet.N2Tiled
+    assert definition.recombination_scheme() == fastjet.E_scheme
 
 
 @pytest.mark.parametrize("radius", [0.4, 1.0])

@@ -5,7 +5,7 @@ import pytest
 from conftest import massless_cartesian, random_lhco_rows
 
 from dijetgen.clustering import cluster, to_cartesian
-from dijetgen.nsubjettiness import nsubjettiness
+from dijetgen.nsubjettiness import WHOLE_JET_KT, nsubjettiness
 from dijetgen.sources.lhco import rows_to_events
 
 
@@ -20,6 +20,15 @@ def jets(*particle_lists):
 
 def rapidity_phi(px, py, pz, e):
     return 0.5 * np.log((e + pz) / (e - pz)), np.arctan2(py, px)
+
+
+def test_whole_jet_kt_is_the_definition_its_comment_gives():
+    # fastjet's Python constructor takes the strategy before the scheme: with the two swapped, E_scheme (0)
+    # silently becomes the N3Dumb strategy.
+    assert WHOLE_JET_KT.jet_algorithm() == fastjet.kt_algorithm
+    assert WHOLE_JET_KT.R() == 1000.0
+    assert WHOLE_JET_KT.strategy() == fastjet.N2Plain
+    assert WHOLE_JET_KT.recombination_scheme() == fastjet.E_scheme
 
 
 def test_single_particle_jet_has_zero_taus():
@@ -79,12 +88,14 @@ def test_n_max_and_empty_input():
 
 
 @pytest.mark.parametrize(
-    ("radius", "beta"),
-    [(1.0, 1.0), (0.4, 1.0), (0.4, 2.0)],
+    ("radius", "beta", "n_hard"),
+    # (40, 180) particles per hard spray: jets as large as the R&D file's (about 50, up to about 180).
+    [(1.0, 1.0, (10, 30)), (0.4, 1.0, (10, 30)), (0.4, 2.0, (10, 30)), (1.0, 1.0, (40, 180))],
 )
-def test_agrees_with_fjcontrib_on_clustered_jets(radius, beta):
-    # Reference: fastjet-contrib's Nsubjettiness (NormalizedMeasure, KT_Axes) through fastjet's own API.
-    rows, _ = random_lhco_rows(6, seed=4)
+def test_agrees_with_fjcontrib_on_clustered_jets(radius, beta, n_hard):
+    # Reference: fastjet-contrib's Nsubjettiness (NormalizedMeasure, KT_Axes) through fastjet's own API,
+    # which reclusters with fastjet's default strategy (ours uses N2Plain).
+    rows, _ = random_lhco_rows(6, seed=4, n_hard=n_hard)
     particles = to_cartesian(rows_to_events(rows, 0).particles)
     clustered = cluster(particles, "antikt", radius, 20.0)
     # One row per jet: its event's particles, indexed by the jet's constituent indices.
