@@ -13,6 +13,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.neighbors import KNeighborsClassifier
 
 from dijetgen.anomaly import roc_curve, roc_summary
+from dijetgen.bumphunt import bump_hunt
 from dijetgen.config import check_config
 from dijetgen.crossfit import Ensemble, cross_fit
 from dijetgen.errors import InputError
@@ -344,13 +345,22 @@ def test_bump_hunt_gives_a_significance_per_method_injection_repeat_and_working_
     assert table["significance"].notna().all() and (table["predicted"] > 0).all()
     keys = ["method", "inject", "repeat"]
     assert (table.groupby(keys)["selected"].apply(lambda s: s.is_monotonic_decreasing)).all()
-    # Each method cuts on its own score: a working point keeps as many events for both, at its own threshold.
-    template, idealized = (
-        table[table["method"] == method].set_index(["inject", "repeat", "efficiency"])
-        for method in ("template", "idealized")
+    # The idealized rows are the bump hunt of the idealized classifier's own scores.
+    events = pd.read_parquet(workdir / "results/search/inject_20/events.parquet")
+    data = (events["role"] == DATA).to_numpy()
+    scores = pd.read_parquet(workdir / "results/search/inject_20/repeat1/scores/idealized.parquet")["score"]
+    settings = TINY_SEARCH["search"]
+    expected = bump_hunt(
+        events["mjj"].to_numpy()[data],
+        scores.to_numpy()[data],
+        settings["bumphunt"]["efficiencies"],
+        [3300.0, 3700.0],
+        settings["sidebands"],
+        settings["bumphunt"]["bins"],
     )
-    assert (template["selected"] == idealized["selected"]).all()
-    assert (template["threshold"] != idealized["threshold"]).any()
+    rows = table[(table["method"] == "idealized") & (table["inject"] == 20) & (table["repeat"] == 1)]
+    for column in ("threshold", "observed", "predicted", "significance"):
+        assert rows[column].to_numpy() == pytest.approx(expected[column].to_numpy())
 
 
 def test_anode_score_is_the_log_density_ratio_of_two_known_gaussians():
