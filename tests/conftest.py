@@ -14,6 +14,13 @@ from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# `make test` runs one pytest-xdist worker per core, and each worker's Snakemake runs jobs on --cores 2.
+# OpenMP (torch, sklearn's gradient boosting, BLAS) would start a thread per core in every one of them,
+# and the spinning threads of the workers compete for the same cores: test_cfm took 31 s with them and
+# 15.5 s with one thread each on the 2 loaded cores here. Set before anything imports torch; the jobs
+# inherit it, and their scripts set torch's threads from the rule's `threads` anyway.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
 LHCO_PARTICLES = 700
 LHCO_COLUMNS = 3 * LHCO_PARTICLES + 1  # (pT, eta, phi) x 700, then the label
 
