@@ -23,6 +23,7 @@ Statistical choices:
 """
 
 import logging
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,6 +96,11 @@ def bin_counts(edges: np.ndarray, parameters, sqrt_s: float = SQRT_S) -> np.ndar
     return np.sum(weights * np.exp(basis @ np.array([np.log(p0), p1, p2])), axis=1)
 
 
+class SparseSidebands(InputError):
+    """The selected sideband events fill too few bins for the dijet fit: a cut too tight for the sample. The
+    bump hunt reports such a working point as a row without a prediction instead of failing as a whole."""
+
+
 @dataclass(frozen=True)
 class SidebandFit:
     """A dijet-function fit of the sidebands: p0, p1, p2 and their covariance, the predicted SR count and
@@ -127,7 +133,7 @@ def fit_sidebands(
     in_sidebands = (centres < signal_region[0]) | (centres > signal_region[1])
     filled = in_sidebands & (counts > 0)
     if filled.sum() < len(PARAMETERS):
-        raise InputError(
+        raise SparseSidebands(
             f"bump hunt: {int(counts[in_sidebands].sum())} events in the sidebands fill {filled.sum()} bins; "
             f"the {len(PARAMETERS)}-parameter fit needs at least {len(PARAMETERS)}"
         )
@@ -217,7 +223,8 @@ def bump_hunt(
 ) -> pd.DataFrame:
     """Per working point (a cut on `scores` that keeps `efficiency` of the events inside the sidebands' outer
     range, SR included, so sideband and SR events pass the same cut): the cut's threshold, the events
-    selected, the observed and predicted SR counts, the significance, the fit quality and parameters.
+    selected, the observed and predicted SR counts, the significance, the fit quality and parameters. A
+    working point that leaves too few sideband events to fit gets no prediction (NaN) and a warning.
 
     >>> bump_hunt(mjj, scores, [0.1, 0.01], [3300, 3700], [2800, 4600], bins=36)[["observed", "significance"]]
        observed  significance
@@ -239,21 +246,29 @@ def bump_hunt(
             raise InputError(f"bump hunt: efficiency {efficiency} must be in (0, 1]")
         threshold = float(np.quantile(scores, 1.0 - efficiency))
         selected = mjj[scores >= threshold]
-        fit = fit_sidebands(selected, signal_region, sidebands, bins, sqrt_s)
         observed = int(((selected >= signal_region[0]) & (selected < signal_region[1])).sum())
+        try:
+            fit = fit_sidebands(selected, signal_region, sidebands, bins, sqrt_s)
+        except SparseSidebands as err:
+            logging.warning("bump hunt at efficiency %g: %s; no prediction at this working point", efficiency, err)
+            fit = None
+        # A fit that ran away (a handful of events) predicts nothing usable either.
+        predicts = fit is not None and np.isfinite([fit.predicted, fit.predicted_error]).all() and fit.predicted > 0
         rows.append(
             {
                 "efficiency": efficiency,
                 "threshold": threshold,
                 "selected": len(selected),
                 "observed": observed,
-                "predicted": fit.predicted,
-                "predicted_error": fit.predicted_error,
-                "significance": float(significance(observed, fit.predicted, fit.predicted_error)),
-                "chi2_ndf": fit.chi2 / fit.ndf if fit.ndf > 0 else float("nan"),
-                "fit_pvalue": fit.pvalue,
-                "fit_valid": fit.valid,
-                **dict(zip(PARAMETERS, fit.parameters.tolist())),
+                "predicted": fit.predicted if predicts else math.nan,
+                "predicted_error": fit.predicted_error if predicts else math.nan,
+                "significance": float(significance(observed, fit.predicted, fit.predicted_error))
+                if predicts
+                else math.nan,
+                "chi2_ndf": fit.chi2 / fit.ndf if predicts and fit.ndf > 0 else math.nan,
+                "fit_pvalue": fit.pvalue if predicts else math.nan,
+                "fit_valid": predicts and fit.valid,
+                **dict(zip(PARAMETERS, fit.parameters.tolist() if predicts else [math.nan] * len(PARAMETERS))),
             }
         )
     return pd.DataFrame(rows)

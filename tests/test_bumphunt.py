@@ -149,11 +149,9 @@ def test_working_points_cut_all_events_alike():
 @pytest.mark.parametrize(
     "mjj, scores, efficiencies, signal_region, match",
     [
-        (np.full(100, 3500.0), np.ones(100), [0.1], SIGNAL_REGION, "sidebands fill 0 bins"),
         (np.full(100, 5000.0), np.ones(100), [0.1], SIGNAL_REGION, "no events in the sidebands"),
         (*search_data(0, n_background=2000), [0.0], SIGNAL_REGION, r"efficiency 0.0 must be in \(0, 1\]"),
         (*search_data(0, n_background=2000), [1.5], SIGNAL_REGION, r"efficiency 1.5 must be in \(0, 1\]"),
-        (*search_data(0, n_background=2000), [1e-4], SIGNAL_REGION, "the 3-parameter fit needs at least 3"),
         (*search_data(0, n_background=2000), [0.5], [2000.0, 3000.0], "must lie inside sidebands"),
         (np.full(3, 3000.0), np.array([0.1, np.nan, 0.3]), [0.5], SIGNAL_REGION, "1 events have no finite score"),
     ],
@@ -162,6 +160,19 @@ def test_bad_inputs_are_one_line_errors(mjj, scores, efficiencies, signal_region
     with pytest.raises(InputError, match=match) as error:
         bump_hunt(mjj, scores, efficiencies, signal_region, SIDEBANDS, BINS)
     assert "\n" not in str(error.value)
+
+
+def test_a_working_point_too_tight_to_fit_is_a_row_without_prediction(caplog, tmp_path):
+    mjj, scores = search_data(0, n_background=2000)
+    table = bump_hunt(mjj, scores, [0.1, 1e-3], SIGNAL_REGION, SIDEBANDS, BINS)
+    assert table.loc[0, "fit_valid"] and np.isfinite(table.loc[0, "significance"])
+    # a few events: fewer filled sideband bins than the fit has parameters
+    assert table.loc[1, "selected"] <= 3 and not table.loc[1, "fit_valid"]
+    assert table.loc[1, ["predicted", "predicted_error", "significance", "p0"]].isna().all()
+    assert "efficiency 0.001" in caplog.text and "the 3-parameter fit needs at least 3" in caplog.text
+    save_figure(plot_bump_hunt(mjj, scores, table, SIGNAL_REGION, SIDEBANDS, BINS), str(tmp_path / "b.png"))
+    in_sr_only = bump_hunt(np.full(100, 3500.0), np.ones(100), [0.1], SIGNAL_REGION, SIDEBANDS, BINS)
+    assert in_sr_only.loc[0, "observed"] == 100 and np.isnan(in_sr_only.loc[0, "predicted"])
 
 
 def test_bump_hunt_figure(tmp_path):

@@ -100,27 +100,29 @@ def plot_bump_hunt(
     )
     for (top, bottom), row in zip(axes.T, table.itertuples()):
         counts = np.histogram(mjj[scores >= row.threshold], edges)[0]
-        fit = bin_counts(edges, (row.p0, row.p1, row.p2), sqrt_s)
         top.errorbar(centres, counts, yerr=np.sqrt(counts), fmt="o", color=DATA_COLOR, label="selected data")
-        top.stairs(fit, edges, baseline=None, color=MODEL_COLOR, label="dijet fit to sidebands")
+        fitted = np.isfinite(row.predicted)  # a working point with too few sideband events has no fit
+        if fitted:
+            fit = bin_counts(edges, (row.p0, row.p1, row.p2), sqrt_s)
+            top.stairs(fit, edges, baseline=None, color=MODEL_COLOR, label="dijet fit to sidebands")
+            bottom.stairs((counts - fit) / np.sqrt(fit), edges, fill=True, color=SIGNAL_COLOR, alpha=0.7)
+            outcome = [
+                f"SR: {row.observed} obs., {row.predicted:.0f} ± {row.predicted_error:.0f} pred.",
+                rf"Z = {row.significance:+.1f}, $\chi^2$/ndf = {row.chi2_ndf:.2f}",
+            ]
+        else:
+            outcome = [f"SR: {row.observed} obs.", "too few sideband events to fit"]
         top.set_yscale("log")
         top.set_ylim(top=10 * top.get_ylim()[1])  # room for the text above the falling spectrum
         top.text(
             0.97,
             0.97,
-            "\n".join(
-                [
-                    rf"$\varepsilon$ = {row.efficiency:g}",
-                    f"SR: {row.observed} obs., {row.predicted:.0f} ± {row.predicted_error:.0f} pred.",
-                    rf"Z = {row.significance:+.1f}, $\chi^2$/ndf = {row.chi2_ndf:.2f}",
-                ]
-            ),
+            "\n".join([rf"$\varepsilon$ = {row.efficiency:g}", *outcome]),
             transform=top.transAxes,
             ha="right",
             va="top",
             fontsize=6,
         )
-        bottom.stairs((counts - fit) / np.sqrt(fit), edges, fill=True, color=SIGNAL_COLOR, alpha=0.7)
         bottom.axhline(0.0, **REFERENCE_STYLE)
         bottom.set_xlabel(axis_label("mjj"))
         for ax in (top, bottom):
