@@ -2,7 +2,8 @@
 # per repeat (an independent training), conditional densities of the sidebands (the SR template) and of the
 # signal region (ANODE), and k-fold classifiers (template, idealized, supervised, CWoLa), with the mj1 cut
 # and the unsupervised scores on the same events and folds; then medians and bands over the repeats, and a
-# bump hunt on the template score. Read only when the config has `search:` (the Snakefile).
+# bump hunt on the template score and on its control, the idealized score. Read only when the config has
+# `search:` (the Snakefile).
 from dijetgen.config import bumphunt_methods, scored_models, search_classifier_methods
 from dijetgen.replicas import training_hparams
 from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS
