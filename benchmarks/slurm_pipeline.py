@@ -3,8 +3,8 @@
 `python -m benchmarks.slurm_pipeline WORKDIR [QCD_EVENTS] [WPRIME_EVENTS]` starts the cluster of
 tests/slurm_cluster.py (needs root, Debian's slurm-wlm and munge), runs `snakemake --profile profiles/slurm`
 in WORKDIR on config.yaml with fewer events (12 000 QCD and 1 000 W' by default; everything else as the
-default run), and prints how many jobs went to sbatch, how many ran locally, the wall time, and whether both
-summaries (validation and anomaly) were written. Too long for the test suite; tests/test_slurm.py checks
+default run), and prints the return code, the wall time, how many jobs went to sbatch, the steps done, and
+whether both summaries (validation and anomaly) were written. Too long for the test suite; tests/test_slurm.py checks
 the profile on the feature stages.
 """
 

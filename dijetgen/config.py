@@ -248,7 +248,7 @@ def check_search(config: dict) -> None:
     most = max(search["inject"])
     if signal.get("events", most) < most:
         raise InputError(f"search.inject: {most} signal events, but samples.{search['signal']} has {signal['events']}")
-    scored = search_classifier_methods(config) + list(DENSITY_METHODS)
+    scored = search_trained_methods(config)
     unscored = [method for method in bumphunt_methods(config) if method not in scored]
     if unscored:
         raise InputError(f"search.bumphunt.methods: {', '.join(unscored)} is not a trained method ({' '.join(scored)})")
@@ -305,6 +305,11 @@ def search_classifier_methods(config: dict) -> list[str]:
     return [
         method for method in CLASSIFIER_METHODS if not (method == "idealized" and config["search"]["idealized"] is None)
     ]
+
+
+def search_trained_methods(config: dict) -> list[str]:
+    """Every search method trained per repeat, each with a score per event: the classifiers, then ANODE."""
+    return search_classifier_methods(config) + list(DENSITY_METHODS)
 
 
 def bumphunt_methods(config: dict) -> list[str]:

@@ -4,15 +4,15 @@
 # and the unsupervised scores on the same events and folds; then medians and bands over the repeats, and a
 # bump hunt on the template score and on its control, the idealized score. Read only when the config has
 # `search:` (the Snakefile).
-from dijetgen.config import bumphunt_methods, scored_models, search_classifier_methods
+from dijetgen.config import bumphunt_methods, scored_models, search_trained_methods
 from dijetgen.replicas import training_hparams
-from dijetgen.columns import CLASSIFIER_METHODS, DENSITY_METHODS
+from dijetgen.columns import CLASSIFIER_METHODS
 
 SEARCH = config["search"]
 SEARCH_INJECT = sorted(SEARCH["inject"])  # the summary's sculpting check uses the last
 SEARCH_REPEATS = list(range(SEARCH["repeats"]))
 SEARCH_BASELINES = [BASELINE_NAME] + scored_models(config)
-SEARCH_TRAINED = search_classifier_methods(config) + list(DENSITY_METHODS)
+SEARCH_TRAINED = search_trained_methods(config)
 # What the trainings depend on: another injection, repeat count, density replica count or bump-hunt setting
 # retrains nothing.
 SEARCH_SETTINGS = {key: SEARCH[key] for key in SEARCH if key not in ("inject", "repeats", "bumphunt")}

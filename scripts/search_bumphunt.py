@@ -26,14 +26,18 @@ def hunt(snakemake):
     settings, hunt_settings = params.settings, params.bumphunt
     scores = iter(inputs.scores)  # method-major, then injection, then repeat
     figures = iter(zip(output.figures, output.pdfs))
+    # Each injection's data (mask, mjj, sidebands) read once, for every method.
+    injections = []
+    for events_path in inputs.events:
+        events = pd.read_parquet(events_path)
+        data = (events["role"] == DATA).to_numpy()
+        mjj = events[settings["condition"]].to_numpy()[data]
+        # Without sidebands' outer bounds, the fit spans the data's whole mjj range.
+        sidebands = settings["sidebands"] or [float(mjj.min()), float(np.nextafter(mjj.max(), np.inf))]
+        injections.append((data, mjj, sidebands))
     rows = []
     for method in params.methods:
-        for inject, events_path in zip(params.inject, inputs.events):
-            events = pd.read_parquet(events_path)
-            data = (events["role"] == DATA).to_numpy()
-            mjj = events[settings["condition"]].to_numpy()[data]
-            # Without sidebands' outer bounds, the fit spans the data's whole mjj range.
-            sidebands = settings["sidebands"] or [float(mjj.min()), float(np.nextafter(mjj.max(), np.inf))]
+        for inject, (data, mjj, sidebands) in zip(params.inject, injections):
             for repeat in params.repeats:
                 score = pd.read_parquet(next(scores))["score"].to_numpy()[data]
                 table = bump_hunt(
