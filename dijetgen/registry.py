@@ -178,6 +178,9 @@ KINDS = {
                 "batch_size": Hyperparameter(256, "jets per optimiser step"),
                 "hidden": Hyperparameter([64, 64, 64], "one width per EPiC layer, all the same"),
                 "global_dim": Hyperparameter(16, "size of the pooled global vector"),
+                "angle_scale": Hyperparameter(
+                    0.0, "distance from the jet axis beyond which angles are modelled logarithmically (0: linear)"
+                ),
                 **ode_solver("midpoint", steps=20),
                 "ema_decay": Hyperparameter(0.0, EMA_DOC),
             },

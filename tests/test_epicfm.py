@@ -7,9 +7,11 @@ import torch
 from helpers import toy_jets
 
 from dijetgen import training
-from dijetgen.clouds import PARTICLE_CONDITION
+from dijetgen.clouds import PARTICLE_CONDITION, ParticleJets
 from dijetgen.errors import InputError
+from dijetgen.metrics.particles import rebuilt_jets
 from dijetgen.models import MODELS, build_model, load_model
+from dijetgen.models.epicfm import _radial
 
 TINY = {"hidden": [16, 16], "global_dim": 8, "epochs": 2, "batch_size": 32, "solver": "euler", "steps": 4}
 CAP = 24  # toy_jets' slots
@@ -53,6 +55,9 @@ def test_fit_sample_save_load_round_trip(fitted, tmp_path):
     np.testing.assert_array_equal(mask.sum(axis=1), np.minimum(jets["nconst"], CAP))
     assert (values[~mask] == 0).all() and np.isfinite(values).all()
     assert (values[mask][:, 0] > 0).all() and (np.abs(values[..., 2]) <= np.pi).all()
+    # The particles add up to the pT of the jet they were drawn for (an untrained field's would not).
+    rebuilt = rebuilt_jets(ParticleJets(jets, values, mask))["pt"]
+    np.testing.assert_allclose(rebuilt, jets["pt"], rtol=1e-5)
     model.save(tmp_path / "model.pt")
     again = load_model(tmp_path / "model.pt")
     np.testing.assert_array_equal(again.sample_particles(jets, seed=5)[0], values)
@@ -81,3 +86,23 @@ def test_cuda_block_and_device_resolution_on_the_cpu(fitted, tmp_path):
     if not torch.cuda.is_available():
         with pytest.raises(InputError, match="device: 'cuda' requested"):
             gpu_ready.fit(toy_jets(16, 0), toy_jets(16, 1), tmp_path / "cuda", device="cuda")
+
+
+def test_radial_angles_are_linear_in_the_core_logarithmic_beyond_and_invertible():
+    angles = np.random.default_rng(0).normal(0, 0.3, (50, 24, 2))
+    angles[0, 0] = 0.0  # a particle on the axis stays there
+    mapped = _radial(angles, 0.05)
+    np.testing.assert_allclose(_radial(mapped, 0.05, inverse=True), angles, atol=1e-12)
+    r, mapped_r = np.hypot(*np.moveaxis(angles, -1, 0)), np.hypot(*np.moveaxis(mapped, -1, 0))
+    np.testing.assert_allclose(mapped_r, 0.05 * np.arcsinh(r / 0.05))
+    np.testing.assert_allclose(mapped / mapped_r[..., None].clip(1e-300), angles / r[..., None].clip(1e-300))
+    core = r < 1e-3
+    np.testing.assert_allclose(mapped[core], angles[core], rtol=1e-4)
+    assert _radial(angles, 0.0) is angles
+
+
+def test_radial_angles_fit_and_sample_inside_the_jet(tmp_path):
+    model = build_model("epicfm", PARTICLE_CONDITION, TINY | {"angle_scale": 0.02}, seed=3)
+    model.fit(toy_jets(128, 0), toy_jets(32, 1), tmp_path, device="cpu")
+    values, mask = model.sample_particles(toy_jets(30, 4).jets, seed=1)
+    assert np.isfinite(values).all() and (values[~mask] == 0).all()

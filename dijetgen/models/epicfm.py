@@ -39,9 +39,32 @@ def _condition_features(jets: pd.DataFrame) -> np.ndarray:
     )
 
 
-def _particle_features(values: np.ndarray) -> np.ndarray:
+def _radial(angles: np.ndarray, scale: float, inverse: bool = False) -> np.ndarray:
+    """(deta, dphi) with the distance r from the jet axis mapped to scale * asinh(r / scale) (or back), the
+    direction kept: linear in the core, logarithmic beyond `scale`, so that the hard particles a few
+    milliradians from the axis are not lost in the spread of the wide-angle ones."""
+    if not scale:
+        return angles
+    r = np.hypot(angles[..., 0], angles[..., 1])[..., None]
+    mapped = scale * (np.sinh(r / scale) if inverse else np.arcsinh(r / scale))
+    return angles * np.divide(mapped, r, out=np.ones_like(r), where=r > 0)
+
+
+def _particle_features(values: np.ndarray, angle_scale: float) -> np.ndarray:
     # Padded pt_rel of 0 would be -inf: those slots are masked everywhere, so any finite value serves.
-    return np.stack([np.log(np.where(values[..., 0] > 0, values[..., 0], 1.0)), values[..., 1], values[..., 2]], -1)
+    log_pt = np.log(np.where(values[..., 0] > 0, values[..., 0], 1.0))
+    return np.concatenate([log_pt[..., None], _radial(values[..., 1:], angle_scale)], axis=-1)
+
+
+def transverse_sum(values: np.ndarray) -> np.ndarray:
+    """|sum of pt_rel * (cos dphi, sin dphi)| per jet: the pT of the particles' sum over the jet's pT.
+
+    The field draws each particle's pt_rel with the others in view, but nothing makes them add up: at 60
+    epochs the sum spreads over 0.57-1.48 (5-95 %) where the data's lies within 0.99-1.03. Samples are
+    divided by it, so that the particles rebuild the pT of the jet they were drawn for; the EFPs and tau_N
+    (ratios of pT) are unchanged by it, the rebuilt mass follows the pT."""
+    pt = values[..., 0]
+    return np.maximum(np.hypot((pt * np.cos(values[..., 2])).sum(-1), (pt * np.sin(values[..., 2])).sum(-1)), 1e-12)
 
 
 class EPiCLayer(nn.Module):
@@ -132,7 +155,9 @@ class EPiCFlowMatching(GenerativeModel):
         if values.shape[1] != self.cap:
             raise InputError(f"constituents.cap: the data have {values.shape[1]} slots per jet, the model {self.cap}")
         c = (_condition_features(data.jets) - self.scales["condition_mean"]) / self.scales["condition_std"]
-        x = (_particle_features(values) - self.scales["particle_mean"]) / self.scales["particle_std"]
+        x = (_particle_features(values, self.hparams["angle_scale"]) - self.scales["particle_mean"]) / self.scales[
+            "particle_std"
+        ]
         x = np.where(mask[..., None], x, 0.0)
         return torch.as_tensor(np.hstack([c, x.reshape(len(x), -1), mask]), dtype=torch.float32)
 
@@ -167,7 +192,7 @@ class EPiCFlowMatching(GenerativeModel):
     def fit(self, train: ParticleJets, val: ParticleJets, workdir, device="auto", max_epochs=None):
         """Train on the jets of `train` (early stopping on `val`); returns the per-epoch history."""
         device = training.choose_device(device)
-        real = _particle_features(train.values)[train.mask]
+        real = _particle_features(train.values, self.hparams["angle_scale"])[train.mask]
         condition = _condition_features(train.jets)
         self.cap = train.values.shape[1]
         self.scales = {
@@ -207,10 +232,13 @@ class EPiCFlowMatching(GenerativeModel):
                 parts.append(self._solve(lambda t, x, ci=ci, mi=mi: field(t, x, ci, mi), x0, 0.0, 1.0).cpu())
         x = torch.cat(parts).double().numpy() if parts else np.zeros((0, self.cap, N_FEATURES))
         x = x * self.scales["particle_std"] + self.scales["particle_mean"]
-        values = np.stack([np.exp(x[..., 0]), x[..., 1], x[..., 2]], axis=-1)
+        angles = _radial(x[..., 1:], self.hparams["angle_scale"], inverse=True)
+        values = np.concatenate([np.exp(x[..., :1]), angles], axis=-1)
         # pt_rel comes back positive (a logarithm was modelled); dphi into (-pi, pi] as in the files.
         values[..., 2] = np.pi - np.remainder(np.pi - values[..., 2], 2 * np.pi)
-        return np.where(mask[..., None], values, 0.0).astype(np.float32), mask
+        values = np.where(mask[..., None], values, 0.0)
+        values[..., 0] /= transverse_sum(values)[:, None]
+        return values.astype(np.float32), mask
 
     def sample(self, n, seed, condition=None):
         raise InputError("sample: an epicfm model generates particles of given jets; use sample_particles")
