@@ -155,9 +155,8 @@ class EPiCFlowMatching(GenerativeModel):
         if values.shape[1] != self.cap:
             raise InputError(f"constituents.cap: the data have {values.shape[1]} slots per jet, the model {self.cap}")
         c = (_condition_features(data.jets) - self.scales["condition_mean"]) / self.scales["condition_std"]
-        x = (_particle_features(values, self.hparams["angle_scale"]) - self.scales["particle_mean"]) / self.scales[
-            "particle_std"
-        ]
+        particles = _particle_features(values, self.hparams["angle_scale"])
+        x = (particles - self.scales["particle_mean"]) / self.scales["particle_std"]
         x = np.where(mask[..., None], x, 0.0)
         return torch.as_tensor(np.hstack([c, x.reshape(len(x), -1), mask]), dtype=torch.float32)
 
