@@ -19,8 +19,9 @@ from dijetgen.yaml_config import read_config
 SCHEMA = Path(__file__).resolve().parents[1] / "config.schema.yaml"
 
 
-def check(path: str) -> str:
-    """Read, validate and check the config file at `path`; a one-line summary, or an InputError."""
+def checked_config(path: str) -> dict:
+    """The config file at `path` as the workflow sees it: read, validated against the schema (which fills in
+    its defaults), derived defaults filled in, and checked; an InputError naming the file otherwise."""
     from snakemake.exceptions import WorkflowError  # the schema check is Snakemake's, as in the workflow
     from snakemake.utils import validate
 
@@ -34,6 +35,12 @@ def check(path: str) -> str:
         check_config(config)
     except InputError as err:
         raise InputError(f"{path}: {err}") from None
+    return config
+
+
+def check(path: str) -> str:
+    """Read, validate and check the config file at `path`; a one-line summary, or an InputError."""
+    config = checked_config(path)
     sizes = f"{len(config['samples'])} samples, {len(config['models'])} models"
     return f"{path}: ok ({sizes}, results in {config['results']}/)"
 

@@ -1,0 +1,110 @@
+"""What limits the search template's closure: side-by-side densities on one data set, with two controls.
+
+    python -m benchmarks.search_closure CONFIG [variant ...]
+
+CONFIG is a search study's config whose feature tables exist (e.g. configs/search.yaml after its run, or
+after `snakemake --until search_events`). The data is built as the workflow builds inject 0 (the
+background's data part, no signal); each variant trains one sideband density per seed with the pipeline's
+own `train_density`, samples the template with `sample_template`, and prints the closure AUC (SR data
+against the template) of the study's own k-fold classifiers. A variant is `name:key=value;key=value`,
+JSON values replacing keys of `search.density` (`bins=16`, `lr=1e-4`, `hidden=[128,128]`), or `sidebands`
+(`sidebands=[2900,4400]`); none gives the config's own setting. With each variant, two controls of that
+density's seed-0 training: the sideband density sampled at the sidebands' own mjj against the sideband data
+(does it close where it learnt?) and a density of the SR data itself sampled at SR mjj (can it represent
+the SR?). BENCHMARKS.md, "What limits the template's closure", holds the figures.
+"""
+
+import json
+import sys
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.metrics import roc_auc_score
+
+from dijetgen.cli import checked_config
+from dijetgen.crossfit import cross_fit
+from dijetgen.replicas import replica_seed, training_hparams
+from dijetgen.search import (
+    DATA,
+    SIDEBAND,
+    SIGNAL_REGION,
+    assign_folds,
+    classifier_inputs,
+    idealized_part,
+    inject_signal,
+    sample_template,
+    search_events,
+    train_density,
+)
+
+SEEDS = 2  # densities per variant: the search seed and its first replica's
+
+
+def inject_zero(config: dict, settings: dict) -> pd.DataFrame:
+    """The search events of inject 0 for `settings` (its sidebands), as rules/search.smk builds them."""
+    folder, seed = config["results"], settings["seed"]
+    background = pd.read_parquet(f"{folder}/features/{settings['background']}.parquet")
+    signal = pd.read_parquet(f"{folder}/features/{settings['signal']}.parquet")
+    if settings["idealized"] == settings["background"]:
+        background = background[~idealized_part(background, settings["idealized_fraction"], seed)]
+    data, spare = inject_signal(background, signal, 0, seed)
+    return search_events(data, spare, settings, seed)
+
+
+def closure_auc(x: np.ndarray, y: np.ndarray, folds: np.ndarray, settings: dict) -> float:
+    """Cross-validated AUC of class 1 against class 0 by the study's k-fold classifiers."""
+    scores, _ = cross_fit(x, y, folds, x[:1], folds[:1], settings["classifier"], settings["seed"])
+    return float(roc_auc_score(y, scores))
+
+
+def template_closure(events: pd.DataFrame, template: pd.DataFrame, settings: dict) -> float:
+    """SR data against a template, as the search's `template` classifiers see them."""
+    return closure_auc(*classifier_inputs("template", events, template, settings["features"]), settings)
+
+
+def controls(events: pd.DataFrame, sideband_density, settings: dict, workdir: str) -> tuple[float, float]:
+    """(the sideband density against the sideband data at their own mjj, an SR density against the SR data)."""
+    seed, features = settings["seed"], settings["features"]
+    sidebands = events[(events["region"] == SIDEBAND) & (events["role"] == DATA)]
+    n = settings["oversampling"] * len(sidebands)
+    drawn = sideband_density.sample(n, seed + 1, condition=sidebands[[settings["condition"]]])
+    table = pd.concat([sidebands, drawn.assign(sample="sideband_template", event=np.arange(n))], ignore_index=True)
+    folds = assign_folds(table, settings["classifier"]["folds"], seed)
+    y = np.repeat([1, 0], [len(sidebands), n])
+    in_sidebands = closure_auc(table[features].to_numpy(np.float64), y, folds, settings)
+    sr_density = train_density(events, settings, f"{workdir}/SR", "cpu", seed, where=SIGNAL_REGION)
+    in_signal_region = template_closure(events, sample_template([sr_density], events, settings, seed), settings)
+    return in_sidebands, in_signal_region
+
+
+def main(config_path: str, *variants: str) -> None:
+    config = checked_config(config_path)
+    torch.set_num_threads(1)
+    for variant in variants or ("config:",):
+        name, _, overrides = variant.partition(":")
+        settings = dict(config["search"])
+        settings["density"] = training_hparams(settings["density"])
+        for item in filter(None, overrides.split(";")):
+            key, value = item.split("=", 1)
+            (settings if key == "sidebands" else settings["density"])[key] = json.loads(value)
+        events = inject_zero(config, settings)
+        aucs = []
+        for replica in range(SEEDS):
+            seed = replica_seed(settings["seed"], replica, level="density_replica") if replica else settings["seed"]
+            workdir = f"{config['results']}/bench/search_closure/{name}/seed{seed}"
+            density = train_density(events, settings, workdir, "cpu", seed)
+            aucs.append(template_closure(events, sample_template([density], events, settings, seed), settings))
+            if replica == 0:
+                in_sidebands, in_signal_region = controls(events, density, settings, workdir)
+        print(
+            f"{name}: closure AUC {', '.join(f'{auc:.4f}' for auc in aucs)} ({SEEDS} density seeds); controls:"
+            f" sideband density in the sidebands {in_sidebands:.4f}, SR density in the SR {in_signal_region:.4f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
