@@ -8,10 +8,10 @@ background's data part, no signal); each variant trains one sideband density per
 own `train_density`, samples the template with `sample_template`, and prints the closure AUC (SR data
 against the template) of the study's own k-fold classifiers. A variant is `name:key=value;key=value`,
 JSON values replacing keys of `search.density` (`bins=16`, `lr=1e-4`, `hidden=[128,128]`), or `sidebands`
-(`sidebands=[2900,4400]`); none gives the config's own setting. With each variant, two controls of that
-density's seed-0 training: the sideband density sampled at the sidebands' own mjj against the sideband data
-(does it close where it learnt?) and a density of the SR data itself sampled at SR mjj (can it represent
-the SR?). BENCHMARKS.md, "What limits the template's closure", holds the figures.
+(`sidebands=[2900,4400]`); none gives the config's own setting. With each variant, two controls from
+its first density (the search seed's): that sideband density sampled at the sidebands' own mjj against
+the sideband data (does it close where it learnt?), and a density of the SR data itself sampled at SR
+mjj (can it represent the SR?). BENCHMARKS.md, "What limits the template's closure", holds the figures.
 """
 
 import json
@@ -24,6 +24,7 @@ from sklearn.metrics import roc_auc_score
 
 from dijetgen.cli import checked_config
 from dijetgen.crossfit import cross_fit
+from dijetgen.errors import InputError
 from dijetgen.replicas import replica_seed, training_hparams
 from dijetgen.search import (
     DATA,
@@ -38,7 +39,7 @@ from dijetgen.search import (
     train_density,
 )
 
-SEEDS = 2  # densities per variant: the search seed and its first replica's
+DENSITY_SEEDS = 2  # densities per variant: the search seed's and its first replica's
 
 
 def inject_zero(config: dict, settings: dict) -> pd.DataFrame:
@@ -54,7 +55,7 @@ def inject_zero(config: dict, settings: dict) -> pd.DataFrame:
 
 def closure_auc(x: np.ndarray, y: np.ndarray, folds: np.ndarray, settings: dict) -> float:
     """Cross-validated AUC of class 1 against class 0 by the study's k-fold classifiers."""
-    scores, _ = cross_fit(x, y, folds, x[:1], folds[:1], settings["classifier"], settings["seed"])
+    scores, _ = cross_fit(x, y, folds, x[:0], folds[:0], settings["classifier"], settings["seed"])  # no extra events
     return float(roc_auc_score(y, scores))
 
 
@@ -67,7 +68,7 @@ def controls(events: pd.DataFrame, sideband_density, settings: dict, workdir: st
     """(the sideband density against the sideband data at their own mjj, an SR density against the SR data)."""
     seed, features = settings["seed"], settings["features"]
     sidebands = events[(events["region"] == SIDEBAND) & (events["role"] == DATA)]
-    n = settings["oversampling"] * len(sidebands)
+    n = round(settings["oversampling"] * len(sidebands))
     drawn = sideband_density.sample(n, seed + 1, condition=sidebands[[settings["condition"]]])
     table = pd.concat([sidebands, drawn.assign(sample="sideband_template", event=np.arange(n))], ignore_index=True)
     folds = assign_folds(table, settings["classifier"]["folds"], seed)
@@ -86,19 +87,22 @@ def main(config_path: str, *variants: str) -> None:
         settings = dict(config["search"])
         settings["density"] = training_hparams(settings["density"])
         for item in filter(None, overrides.split(";")):
-            key, value = item.split("=", 1)
-            (settings if key == "sidebands" else settings["density"])[key] = json.loads(value)
+            key, _, value = item.partition("=")
+            try:
+                (settings if key == "sidebands" else settings["density"])[key] = json.loads(value)
+            except json.JSONDecodeError:
+                raise InputError(f"variant {variant!r}: {item!r} is not key=JSON") from None
         events = inject_zero(config, settings)
         aucs = []
-        for replica in range(SEEDS):
-            seed = replica_seed(settings["seed"], replica, level="density_replica") if replica else settings["seed"]
+        for replica in range(DENSITY_SEEDS):
+            seed = replica_seed(settings["seed"], replica, level="density_replica")
             workdir = f"{config['results']}/bench/search_closure/{name}/seed{seed}"
             density = train_density(events, settings, workdir, "cpu", seed)
             aucs.append(template_closure(events, sample_template([density], events, settings, seed), settings))
             if replica == 0:
                 in_sidebands, in_signal_region = controls(events, density, settings, workdir)
         print(
-            f"{name}: closure AUC {', '.join(f'{auc:.4f}' for auc in aucs)} ({SEEDS} density seeds); controls:"
+            f"{name}: closure AUC {', '.join(f'{auc:.4f}' for auc in aucs)} ({DENSITY_SEEDS} density seeds); controls:"
             f" sideband density in the sidebands {in_sidebands:.4f}, SR density in the SR {in_signal_region:.4f}",
             flush=True,
         )

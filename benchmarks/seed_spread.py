@@ -5,8 +5,10 @@
 CONFIG is a study's config whose splits exist (its `results`/splits/); MODEL one of its `models:`. For each
 master seed the model's replicas (the config's `replicas:` for it, seeds `replica_seeds(master, K)`) are
 trained on the study's own splits with the pipeline's `build_model` and `fit`, each sampled at the test
-split's size, and their ensemble (`ensemble_events`) and each replica are validated with `validate`
-seeded by the master seed (its classifier test and floor too). Prints per seed the ensemble's classifier
+split's size with the master seed (as rules/sample.smk samples with the config's seed), and their ensemble
+(`ensemble_events`) and each replica are validated with `validate` seeded by the master seed (its
+classifier test and floor too). Unconditional models only (a conditional one would need the test split's
+condition values). Prints per seed the ensemble's classifier
 AUC, its floor and the replicas' AUCs, then the mean over the seeds with the error of the mean: one run of
 the study draws a single value from that spread. BENCHMARKS.md, "The flow's ensemble AUC over independent
 seeds", holds the figures for configs/paper.yaml's flow.
@@ -19,6 +21,7 @@ import pandas as pd
 import torch
 
 from dijetgen.cli import checked_config
+from dijetgen.errors import InputError
 from dijetgen.models import build_model
 from dijetgen.replicas import ensemble_events, model_replicas, replica_seeds, training_hparams
 from dijetgen.validation import ValidationSettings, validate
@@ -36,7 +39,11 @@ def main(config_path: str, model: str, *seeds: str) -> None:
     torch.set_num_threads(1)
     folder = config["results"]
     train, val, test = (pd.read_parquet(f"{folder}/splits/{part}.parquet") for part in ("train", "val", "test"))
+    if model not in config["models"]:
+        raise InputError(f"{config_path}: models.{model}: no such model")
     entry = config["models"][model]
+    if entry.get("condition"):
+        raise InputError(f"{config_path}: models.{model}: conditional; this benchmark samples without a condition")
     replicas = len(model_replicas(config)[model])
     ensembles = []
     for master in map(int, seeds):
@@ -45,7 +52,7 @@ def main(config_path: str, model: str, *seeds: str) -> None:
             generator = build_model(entry["kind"], config["features"], training_hparams(entry), seed)
             workdir = f"{folder}/bench/seed_spread/{model}/{master}/{seed}"
             generator.fit(train, val, workdir, "cpu", selection=config["selection"])
-            samples.append(generator.sample(len(test), seed))
+            samples.append(generator.sample(len(test), master))
             replica_aucs.append(classifier_auc(samples[-1], train, test, config, master)[0])
         auc, error, floor = classifier_auc(ensemble_events(samples, master), train, test, config, master)
         ensembles.append(auc)
