@@ -111,4 +111,7 @@ def main(config_path: str, *variants: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
-    main(*sys.argv[1:])
+    try:
+        main(*sys.argv[1:])
+    except InputError as err:
+        sys.exit(str(err))

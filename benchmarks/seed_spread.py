@@ -72,4 +72,7 @@ def main(config_path: str, model: str, *seeds: str) -> None:
 if __name__ == "__main__":
     if len(sys.argv) < 4:
         sys.exit(__doc__)
-    main(*sys.argv[1:])
+    try:
+        main(*sys.argv[1:])
+    except InputError as err:
+        sys.exit(str(err))
