@@ -32,10 +32,8 @@ from dijetgen.search import (
     SIGNAL_REGION,
     assign_folds,
     classifier_inputs,
-    idealized_part,
-    inject_signal,
+    injection_events,
     sample_template,
-    search_events,
     train_density,
 )
 
@@ -44,13 +42,10 @@ DENSITY_SEEDS = 2  # densities per variant: the search seed's and its first repl
 
 def inject_zero(config: dict, settings: dict) -> pd.DataFrame:
     """The search events of inject 0 for `settings` (its sidebands), as rules/search.smk builds them."""
-    folder, seed = config["results"], settings["seed"]
-    background = pd.read_parquet(f"{folder}/features/{settings['background']}.parquet")
-    signal = pd.read_parquet(f"{folder}/features/{settings['signal']}.parquet")
-    if settings["idealized"] == settings["background"]:
-        background = background[~idealized_part(background, settings["idealized_fraction"], seed)]
-    data, spare = inject_signal(background, signal, 0, seed)
-    return search_events(data, spare, settings, seed)
+    background, signal = (
+        pd.read_parquet(f"{config['results']}/features/{settings[name]}.parquet") for name in ("background", "signal")
+    )
+    return injection_events(background, signal, 0, settings, settings["seed"])
 
 
 def closure_auc(x: np.ndarray, y: np.ndarray, folds: np.ndarray, settings: dict) -> float:

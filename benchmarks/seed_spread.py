@@ -8,9 +8,9 @@ trained on the study's own splits with the pipeline's `build_model` and `fit`, e
 split's size with the master seed (as rules/sample.smk samples with the config's seed), and their ensemble
 (`ensemble_events`) and each replica are validated with `validate` seeded by the master seed (its
 classifier test and floor too). Unconditional models only (a conditional one would need the test split's
-condition values). Prints per seed the ensemble's classifier
-AUC, its floor and the replicas' AUCs, then the mean over the seeds with the error of the mean: one run of
-the study draws a single value from that spread. BENCHMARKS.md, "The flow's ensemble AUC over independent
+condition values). Prints per seed the ensemble's classifier AUC, its floor and the replicas' AUCs, then
+the mean over the seeds with the error of the mean: one run of the study draws a single value from that
+spread. BENCHMARKS.md, "The flow's ensemble AUC over independent
 seeds", holds the figures for configs/paper.yaml's flow.
 """
 
@@ -37,10 +37,10 @@ def classifier_auc(sample: pd.DataFrame, train, test, config: dict, seed: int) -
 def main(config_path: str, model: str, *seeds: str) -> None:
     config = checked_config(config_path)
     torch.set_num_threads(1)
-    folder = config["results"]
-    train, val, test = (pd.read_parquet(f"{folder}/splits/{part}.parquet") for part in ("train", "val", "test"))
     if model not in config["models"]:
         raise InputError(f"{config_path}: models.{model}: no such model")
+    folder = config["results"]
+    train, val, test = (pd.read_parquet(f"{folder}/splits/{part}.parquet") for part in ("train", "val", "test"))
     entry = config["models"][model]
     if entry.get("condition"):
         raise InputError(f"{config_path}: models.{model}: conditional; this benchmark samples without a condition")

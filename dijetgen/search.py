@@ -69,6 +69,15 @@ def inject_signal(
     return data, signal[~drawn].reset_index(drop=True)
 
 
+def injection_events(background: pd.DataFrame, signal: pd.DataFrame, n: int, settings: dict, seed: int) -> pd.DataFrame:
+    """One injection's search events (`search_events`): the background's data part, without the idealized
+    reference's events when the reference is carved out of the same sample, plus n drawn signal events."""
+    if settings["idealized"] == settings["background"]:
+        background = background[~idealized_part(background, settings["idealized_fraction"], seed)]
+    data, spare = inject_signal(background, signal, n, seed)
+    return search_events(data, spare, settings, seed)
+
+
 def region(mjj: pd.Series, signal_region: list[float], sidebands: list[float] | None) -> pd.Series:
     """SR inside the signal-region window, SB outside it (within `sidebands`' outer bounds if given), else OUTSIDE."""
     low, high = signal_region

@@ -4,17 +4,14 @@ sidebands, and the spare signal events in the SR, with region, role, fold and th
 import pandas as pd
 
 from dijetgen.atomic import write_atomic
-from dijetgen.search import idealized_part, inject_signal, search_events
+from dijetgen.search import injection_events
 from dijetgen.snakemake_adapter import run
 
 
 def build_events(snakemake):
     params, n = snakemake.params, int(snakemake.wildcards.inject)
     background, signal = (pd.read_parquet(path) for path in (snakemake.input.background, snakemake.input.signal))
-    if params.settings["idealized"] == params.settings["background"]:  # the reference's part is not data
-        background = background[~idealized_part(background, params.settings["idealized_fraction"], params.seed)]
-    data, spare = inject_signal(background, signal, n, params.seed)
-    events = search_events(data, spare, params.settings, params.seed)
+    events = injection_events(background, signal, n, params.settings, params.seed)
     write_atomic(lambda tmp: events.to_parquet(tmp, index=False), snakemake.output[0])
 
 
