@@ -13,10 +13,12 @@ from collections.abc import Callable
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import roc_auc_score
 from sklearn.utils.class_weight import compute_sample_weight
 from threadpoolctl import threadpool_limits
 
 from dijetgen.errors import InputError
+from dijetgen.metrics.classifier import auc_error
 
 
 class Ensemble:
@@ -76,3 +78,15 @@ def cross_fit(
                 if rows.any():
                     scores[rows] = classifier.predict_proba(values[rows])[:, 1]
     return train_scores, eval_scores
+
+
+def cross_validated_auc(y: np.ndarray, train_scores: np.ndarray) -> dict:
+    """The AUC of the out-of-fold scores of the two training classes, its error and the class counts."""
+    auc = float(roc_auc_score(y, train_scores))
+    negative, positive = int((y == 0).sum()), int((y == 1).sum())
+    return {
+        "cross_validated_auc": auc,
+        "auc_error": auc_error(auc, negative, positive),
+        "class_0_events": negative,
+        "class_1_events": positive,
+    }

@@ -49,6 +49,7 @@ HEADERS = {
     "max_sic_q16": "16%",
     "max_sic_q84": "84%",
     "closure_auc": "Closure AUC",
+    "closure_floor": "Closure floor",
     "repeats": "Repeats",
     "repeat": "Repeat",
     "efficiency": "Data kept",

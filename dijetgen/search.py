@@ -161,6 +161,17 @@ def train_density(events: pd.DataFrame, settings: dict, workdir: str, device: st
     return model
 
 
+def train_reference_density(reference: pd.DataFrame, settings: dict, workdir: str, device: str, seed: int):
+    """The conditional density of the idealized reference's SR events, with the sideband density's settings
+    and seeds: the template that a perfect interpolation from the sidebands would give, learnt from finite
+    events as the template is (configs/search.yaml: 31k reference events against 30k in the sidebands). Its
+    samples differ from the SR data only by what a density gets wrong, so their closure against the data is
+    the floor of the template's (the summary's `closure_floor`)."""
+    return train_density(
+        reference.assign(region=SIGNAL_REGION, role=DATA), settings, workdir, device, seed, where=SIGNAL_REGION
+    )
+
+
 def sample_template(models: list, events: pd.DataFrame, settings: dict, seed: int) -> pd.DataFrame:
     """`oversampling` x the SR data events drawn from the densities at condition values from a KDE of SR data.
 

@@ -16,7 +16,7 @@ import pandas as pd
 from dijetgen.anomaly import roc_summary
 
 FIXED_EPS_B = (1e-2, 2e-3)  # SIC at these background efficiencies is less noisy than the maximum
-BANDED = ["max_sic", "sic_eps_b_1e-2", "sic_eps_b_2e-3", "auc", "closure_auc"]
+BANDED = ["max_sic", "sic_eps_b_1e-2", "sic_eps_b_2e-3", "auc", "closure_auc", "closure_floor"]
 QUANTILES = (0.16, 0.84)
 
 

@@ -12,7 +12,10 @@ PAPER_STAGES = {
     "search": paper_stage(
         FINAL_OUTPUTS.get("search", []),
         results("search/summary.csv"),
-        ["inject", "method", "s_over_b", "max_sic", "max_sic_q16", "max_sic_q84", "closure_auc", "repeats"],
+        [
+            "inject", "method", "s_over_b", "max_sic", "max_sic_q16", "max_sic_q84", "closure_auc", "closure_floor",
+            "repeats",
+        ],
     ),
     "bumphunt": paper_stage(
         FINAL_OUTPUTS.get("bumphunt", []),

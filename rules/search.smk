@@ -1,8 +1,9 @@
 # The weakly supervised resonant search (dijetgen/search.py): per injected signal count, the SR/SB events;
 # per repeat (an independent training), conditional densities of the sidebands (the SR template) and of the
 # signal region (ANODE), and k-fold classifiers (template, idealized, supervised, CWoLa), with the mj1 cut
-# and the unsupervised scores on the same events and folds; then medians and bands over the repeats, and a
-# bump hunt on the template score and on its control, the idealized score. Read only when the config has
+# and the unsupervised scores on the same events and folds; the template's closure floor (a density of the
+# idealized reference's SR, sampled as the template); then medians and bands over the repeats, and a bump
+# hunt on the template score and on its control, the idealized score. Read only when the config has
 # `search:` (the Snakefile).
 from dijetgen.config import bumphunt_methods, scored_models, search_trained_methods
 from dijetgen.replicas import training_hparams
@@ -20,6 +21,8 @@ SEARCH_SETTINGS["density"] = training_hparams(SEARCH["density"])
 # The template of a repeat is drawn from this many sideband densities (seeds), each event from one of them.
 SEARCH_DENSITY_REPLICAS = SEARCH["density"].get("replicas", 1)
 SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]])
+# The template's closure floor needs the idealized reference; it is measured against the first injection's data.
+SEARCH_FLOOR_INJECT = SEARCH_INJECT[0] if SEARCH["idealized"] is not None else None
 
 
 wildcard_constraints:
@@ -85,6 +88,7 @@ rule search_density:
     params:
         settings=SEARCH_SETTINGS,
         seed=repeat_seed,
+        where=lambda wildcards: wildcards.where,
     threads: config["threads"]
     resources:
         **job_resources("search_density", gpu=config["device"] == "cuda"),
@@ -107,10 +111,44 @@ use rule search_density as search_density_replica with:
     params:
         settings=SEARCH_SETTINGS,
         seed=density_replica_seed,
+        where=lambda wildcards: wildcards.where,
     log:
         results("logs/search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}.log"),
     benchmark:
         results("benchmarks/search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}.tsv")
+
+
+use rule search_density as search_reference_density with:
+    """The density of the idealized reference's SR events, with the sideband density's settings and the
+    repeat's seeds: the template that a perfect interpolation would give (`train_reference_density`)."""
+    input:
+        results("search/idealized.parquet"),
+    output:
+        model=results("search/repeat{repeat}/density_reference/model.pt"),
+        history=results("search/repeat{repeat}/density_reference/history.csv"),
+    params:
+        settings=SEARCH_SETTINGS,
+        seed=repeat_seed,
+        where="reference",
+    log:
+        results("logs/search/repeat{repeat}/density_reference.log"),
+    benchmark:
+        results("benchmarks/search/repeat{repeat}/density_reference.tsv")
+
+
+use rule search_reference_density as search_reference_density_replica with:
+    """Replica r > 0 of the reference's density, seeded as the sideband density's replica r."""
+    output:
+        model=results("search/repeat{repeat}/density_reference/replica{replica}/model.pt"),
+        history=results("search/repeat{repeat}/density_reference/replica{replica}/history.csv"),
+    params:
+        settings=SEARCH_SETTINGS,
+        seed=density_replica_seed,
+        where="reference",
+    log:
+        results("logs/search/repeat{repeat}/density_reference/replica{replica}.log"),
+    benchmark:
+        results("benchmarks/search/repeat{repeat}/density_reference/replica{replica}.tsv")
 
 
 rule search_template:
@@ -138,6 +176,34 @@ rule search_template:
         "../envs/models.yaml"
     script:
         "../scripts/search_template.py"
+
+
+rule search_closure_floor:
+    """The template's closure floor: the SR data against samples of the reference's density (and its
+    replicas), drawn and classified as the template is. No interpolation enters it, only what a density learnt
+    from finite events gets wrong, so the template can close no better."""
+    input:
+        models=[results("search/repeat{repeat}/density_reference/model.pt")]
+        + [
+            results(f"search/repeat{{repeat}}/density_reference/replica{replica}/model.pt")
+            for replica in range(1, SEARCH_DENSITY_REPLICAS)
+        ],
+        events=results("search/inject_{inject}/events.parquet"),
+    output:
+        results("search/inject_{inject}/repeat{repeat}/closure_floor.json"),
+    params:
+        settings=SEARCH_SETTINGS,
+        seed=repeat_seed,
+    resources:
+        **job_resources("search_closure_floor"),
+    log:
+        results("logs/search/inject_{inject}/repeat{repeat}/closure_floor.log"),
+    benchmark:
+        results("benchmarks/search/inject_{inject}/repeat{repeat}/closure_floor.tsv")
+    conda:
+        "../envs/models.yaml"
+    script:
+        "../scripts/search_closure_floor.py"
 
 
 rule search_classifier:
@@ -248,6 +314,11 @@ rule search_summary:
             if method in ("template", "idealized")
         ],
         templates=search_repeat_files("search/inject_{inject}/repeat{repeat}/template.parquet"),
+        floors=[
+            results(f"search/inject_{SEARCH_FLOOR_INJECT}/repeat{repeat}/closure_floor.json")
+            for repeat in SEARCH_REPEATS
+            if SEARCH_FLOOR_INJECT is not None
+        ],
     output:
         table=for_report(results("search/summary.csv"), "search_summary", "Resonant search", table="search summary"),
         repeats=results("search/repeats.csv"),
@@ -259,6 +330,7 @@ rule search_summary:
         trained=SEARCH_TRAINED,
         baselines=SEARCH_BASELINES,
         idealized=SEARCH["idealized"],
+        floor_inject=SEARCH_FLOOR_INJECT,
         features=SEARCH["features"],
         min_background_events=SEARCH["min_background_events"],
         signal_region=SEARCH["signal_region"],

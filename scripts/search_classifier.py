@@ -4,11 +4,9 @@ out-of-fold score of every search event; the JSON holds the cross-validated AUC 
 import json
 
 import pandas as pd
-from sklearn.metrics import roc_auc_score
 
 from dijetgen.atomic import write_atomic, write_json
-from dijetgen.crossfit import cross_fit
-from dijetgen.metrics.classifier import auc_error
+from dijetgen.crossfit import cross_fit, cross_validated_auc
 from dijetgen.search import classifier_inputs
 from dijetgen.snakemake_adapter import run
 
@@ -23,13 +21,7 @@ def classify(snakemake):
     train_scores, scores = cross_fit(
         x, y, folds, x_eval, events["fold"].to_numpy(), params.settings["classifier"], params.seed, threads=1
     )
-    auc = float(roc_auc_score(y, train_scores))
-    summary = {
-        "method": method,
-        "cross_validated_auc": auc,
-        "auc_error": auc_error(auc, (y == 0).sum(), (y == 1).sum()),
-    }
-    summary |= {"class_0_events": int((y == 0).sum()), "class_1_events": int((y == 1).sum())}
+    summary = {"method": method} | cross_validated_auc(y, train_scores)
     print(json.dumps(summary, indent=1))
     write_atomic(lambda tmp: pd.DataFrame({"score": scores}).to_parquet(tmp, index=False), snakemake.output.scores)
     write_json(summary, snakemake.output.auc, indent=1)

@@ -1,6 +1,7 @@
 """Snakemake adapter: every (injection, repeat, method) as a row of search/repeats.csv, their medians and bands
-over repeats in search/summary.csv; the ROC and SIC figures per injection with bands, the injection scan
-against S/B and S/sqrt(B), and the sculpting check at the largest injection."""
+over repeats in search/summary.csv (the template's closure floor on its row of the first injection); the ROC
+and SIC figures per injection with bands, the injection scan against S/B and S/sqrt(B), and the sculpting
+check at the largest injection."""
 
 import json
 
@@ -23,6 +24,7 @@ COLUMNS = [
     "sic_eps_b_2e-3", "sic_eps_b_2e-3_q16", "sic_eps_b_2e-3_q84",
     "auc", "auc_q16", "auc_q84",
     "closure_auc", "closure_auc_q16", "closure_auc_q84",
+    "closure_floor", "closure_floor_q16", "closure_floor_q84",
     "template_outside_support", "template_outside_support_if_exact",
 ]  # fmt: skip
 
@@ -40,7 +42,7 @@ def summarise(snakemake):
     if params.idealized is None:
         print("idealized reference: off (search.idealized is null), so the summary has no idealized rows")
     trained, baselines = iter(inputs.trained), iter(inputs.baselines)
-    closures, templates = iter(inputs.closures), iter(inputs.templates)
+    closures, templates, floors = iter(inputs.closures), iter(inputs.templates), iter(inputs.floors)
     closure_methods = [method for method in params.trained if method in ("template", "idealized")]
     rows = []
     for inject, events_path in zip(params.inject, inputs.events):
@@ -58,12 +60,17 @@ def summarise(snakemake):
                 with open(next(closures)) as file:
                     closure[method] = json.load(file)["cross_validated_auc"]
             support = outside_support(pd.read_parquet(next(templates)), sr_data, params.features)
+            floor = np.nan
+            if inject == params.floor_inject:
+                with open(next(floors)) as file:
+                    floor = json.load(file)["cross_validated_auc"]
             for method in params.trained:
                 scores = read_scores(next(trained))
                 curve = roc_curve(*evaluation_split(events, scores), params.min_background_events)
                 curves.setdefault(method, []).append(curve)
                 row = common | {"repeat": repeat, "method": method} | method_numbers(curve)
                 row["closure_auc"] = closure.get(method, np.nan)
+                row["closure_floor"] = floor if method == "template" else np.nan
                 row["template_outside_support"] = support if method == "template" else np.nan
                 row["template_outside_support_if_exact"] = exact if method == "template" else np.nan
                 inject_rows.append(row)

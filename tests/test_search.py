@@ -31,6 +31,7 @@ from dijetgen.search import (
     sample_template,
     search_events,
     train_density,
+    train_reference_density,
 )
 from dijetgen.search_results import outside_support, outside_support_if_exact
 
@@ -304,6 +305,21 @@ def test_closure_at_inject_zero_against_the_idealized_sample(search_run):
 
 
 @pytest.mark.slow
+def test_closure_floor_is_the_reference_density_against_the_data_drawn_as_the_template(search_run):
+    """The floor's classifiers see the same SR data and as many learnt events as the template's; its densities
+    learnt the idealized reference's SR (its replicas too), and the first injection's data is its target."""
+    workdir, _ = search_run
+    search = workdir / "results/search"
+    for repeat in (0, 1):
+        floor = json.loads((search / f"inject_0/repeat{repeat}/closure_floor.json").read_text())
+        template = json.loads((search / f"inject_0/repeat{repeat}/scores/template.json").read_text())
+        assert floor["class_1_events"] == template["class_1_events"]
+        assert floor["class_0_events"] == template["class_0_events"] == 2 * floor["class_1_events"]  # oversampling
+        assert (search / f"repeat{repeat}/density_reference/replica1/model.pt").exists()
+    assert not list(search.glob("inject_20/repeat*/closure_floor.json"))
+
+
+@pytest.mark.slow
 def test_every_search_event_gets_an_out_of_fold_score(search_run):
     workdir, _ = search_run
     events = pd.read_parquet(workdir / "results/search/inject_20/events.parquet")
@@ -326,6 +342,9 @@ def test_search_summary_has_every_method_and_injection(search_run):
     assert set(required) <= set(summary.columns)
     template = summary[(summary["method"] == "template") & (summary["inject"] == 0)].iloc[0]
     assert 0.3 < template["closure_auc"] < 0.7 and template["closure_auc_q16"] <= template["closure_auc_q84"]
+    # The closure floor: the template's row of the first injection only.
+    assert 0.3 < template["closure_floor"] < 0.7 and template["closure_floor_q16"] <= template["closure_floor_q84"]
+    assert summary["closure_floor"].notna().sum() == 1
     assert 0.0 <= template["template_outside_support"] <= 1.0  # measured at scale: BENCHMARKS.md
     assert 0.0 < template["template_outside_support_if_exact"] < 1.0
     repeats = pd.read_csv(workdir / "results/search/repeats.csv")
@@ -419,3 +438,20 @@ def test_a_template_from_several_densities_draws_from_each_equally_often(tmp_pat
     assert len(template) == 2 * n_sr and template["mjj"].between(3300, 3700).all()
     assert (template["mj1"] > 250).mean() == pytest.approx(0.5, abs=1 / len(template))
     assert template.equals(sample_template(models, tables[0], settings, seed=5))  # seeded
+
+
+def test_the_reference_density_learns_the_reference_not_the_data(tmp_path):
+    # The floor's density trains on the idealized reference's SR table (no region or role columns) and is
+    # sampled at the data's SR mjj: its events must look like the reference (mj1 near 300), not the data (200).
+    density = {"kind": "flow", "transforms": 1, "bins": 4, "epochs": 5, "batch_size": 64, "hidden": [8], "patience": 5}
+    settings = SETTINGS | {"features": ["mj1"], "density": density, "oversampling": 2, "sidebands": [3000, 4200]}
+    rng = np.random.default_rng(1)
+    data = events(600, "qcd", 0, seed=1).assign(role=DATA)
+    data["mjj"], data["mj1"] = rng.uniform(3000, 4200, len(data)), rng.normal(200, 5, len(data))
+    data = data.assign(region=region(data["mjj"], settings["signal_region"], settings["sidebands"]))
+    reference = events(400, "qcd_sr", 0, seed=2)
+    reference["mjj"], reference["mj1"] = rng.uniform(3300, 3700, len(reference)), rng.normal(300, 5, len(reference))
+    model = train_reference_density(reference, settings, tmp_path, "cpu", seed=3)
+    learnt = sample_template([model], data, settings, seed=4)
+    assert len(learnt) == 2 * (data["region"] == SIGNAL_REGION).sum()
+    assert 280 < learnt["mj1"].median() < 320
