@@ -15,7 +15,8 @@ density sampled at the sidebands' own mjj against the sideband data (does it clo
 density of the SR data itself sampled at SR mjj (it learnt these very events, so it closes flatteringly),
 and the floor: a density of the idealized reference's SR events (the same physics, none of the data's
 events), sampled at SR mjj against the SR data. No interpolation enters the floor, only what a density
-learnt from finite events gets wrong, so a template can close no better than it. BENCHMARKS.md, "What
+learnt from finite events gets wrong, so a template is not expected to close better (one training scatters
+about it). BENCHMARKS.md, "What
 limits the template's closure", holds the figures.
 """
 
@@ -25,10 +26,9 @@ import sys
 import numpy as np
 import pandas as pd
 import torch
-from sklearn.metrics import roc_auc_score
 
 from dijetgen.cli import checked_config
-from dijetgen.crossfit import cross_fit
+from dijetgen.crossfit import cross_fit, cross_validated_auc
 from dijetgen.errors import InputError
 from dijetgen.replicas import replica_seed, training_hparams
 from dijetgen.search import (
@@ -41,7 +41,9 @@ from dijetgen.search import (
     injection_events,
     sample_template,
     search_events,
+    signal_region_events,
     train_density,
+    train_reference_density,
 )
 
 DENSITY_SEEDS = 2  # densities per variant: the search seed's and its first replica's
@@ -55,10 +57,15 @@ def inject_zero(config: dict, settings: dict) -> pd.DataFrame:
     return injection_events(background, signal, 0, settings, settings["seed"])
 
 
-def reference_events(config: dict, settings: dict) -> pd.DataFrame:
-    """The idealized reference's background in the SR and the sidebands, as search events (region, role,
-    fold): the data's physics, none of the data's events."""
-    table = pd.read_parquet(f"{config['results']}/features/{settings['idealized']}.parquet")
+def idealized_table(config: dict, settings: dict) -> pd.DataFrame:
+    """The idealized reference's feature table: the data's physics, none of the data's events."""
+    if settings["idealized"] is None:
+        raise InputError("search.idealized: the closure floor needs an idealized reference, and the config has none")
+    return pd.read_parquet(f"{config['results']}/features/{settings['idealized']}.parquet")
+
+
+def reference_sideband_events(table: pd.DataFrame, settings: dict) -> pd.DataFrame:
+    """The idealized reference's background as search events (region, role, fold), for `sidebands_from`."""
     if settings["idealized"] == settings["background"]:
         table = table[idealized_part(table, settings["idealized_fraction"], settings["seed"])]
     return search_events(table[table["label"] == 0], table.iloc[:0], settings, settings["seed"])
@@ -67,7 +74,7 @@ def reference_events(config: dict, settings: dict) -> pd.DataFrame:
 def closure_auc(x: np.ndarray, y: np.ndarray, folds: np.ndarray, settings: dict) -> float:
     """Cross-validated AUC of class 1 against class 0 by the study's k-fold classifiers."""
     scores, _ = cross_fit(x, y, folds, x[:0], folds[:0], settings["classifier"], settings["seed"])  # no extra events
-    return float(roc_auc_score(y, scores))
+    return cross_validated_auc(y, scores)["cross_validated_auc"]
 
 
 def template_closure(events: pd.DataFrame, template: pd.DataFrame, settings: dict) -> float:
@@ -85,7 +92,8 @@ def controls(
     workdir: str,
 ) -> tuple[float, float, float]:
     """(the sideband density against the sidebands it learnt (`training`'s) at their own mjj, a density of
-    the SR data against the SR data, a density of the reference's SR against the SR data: the floor)."""
+    the SR data against the SR data, a density of the reference's SR events (`reference`) against the SR
+    data: the floor)."""
     features = settings["features"]
     sidebands = training[(training["region"] == SIDEBAND) & (training["role"] == DATA)]
     n = round(settings["oversampling"] * len(sidebands))
@@ -96,7 +104,7 @@ def controls(
     in_sidebands = closure_auc(table[features].to_numpy(np.float64), y, folds, settings)
     sr_density = train_density(events, settings, f"{workdir}/SR", "cpu", seed, where=SIGNAL_REGION)
     in_signal_region = template_closure(events, sample_template([sr_density], events, settings, seed), settings)
-    reference_density = train_density(reference, settings, f"{workdir}/reference_SR", "cpu", seed, where=SIGNAL_REGION)
+    reference_density = train_reference_density(reference, settings, f"{workdir}/reference_SR", "cpu", seed)
     floor = template_closure(events, sample_template([reference_density], events, settings, seed), settings)
     return in_sidebands, in_signal_region, floor
 
@@ -117,8 +125,11 @@ def main(config_path: str, *variants: str) -> None:
                 raise InputError(f"variant {variant!r}: {item!r} is not key=JSON") from None
         if settings["sidebands_from"] not in ("data", "idealized"):
             raise InputError(f'variant {variant!r}: sidebands_from must be "data" or "idealized"')
-        events, reference = inject_zero(config, settings), reference_events(config, settings)
-        training = reference if settings["sidebands_from"] == "idealized" else events
+        events, idealized = inject_zero(config, settings), idealized_table(config, settings)
+        reference = signal_region_events(idealized, settings, settings["seed"])  # as the search's idealized step
+        training = (
+            reference_sideband_events(idealized, settings) if settings["sidebands_from"] == "idealized" else events
+        )
         aucs = []
         for replica in range(DENSITY_SEEDS):
             seed = replica_seed(settings["seed"], replica, level="density_replica")

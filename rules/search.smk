@@ -21,7 +21,8 @@ SEARCH_SETTINGS["density"] = training_hparams(SEARCH["density"])
 # The template of a repeat is drawn from this many sideband densities (seeds), each event from one of them.
 SEARCH_DENSITY_REPLICAS = SEARCH["density"].get("replicas", 1)
 SEARCH_PROCESS = process_label(config, [SEARCH["background"], SEARCH["signal"]])
-# The template's closure floor needs the idealized reference; it is measured against the first injection's data.
+# The template's closure floor needs the idealized reference. It is measured against the first injection's
+# data, where the template's closure is measured too: a closure test when that injection is 0.
 SEARCH_FLOOR_INJECT = SEARCH_INJECT[0] if SEARCH["idealized"] is not None else None
 
 
@@ -89,6 +90,7 @@ rule search_density:
         settings=SEARCH_SETTINGS,
         seed=repeat_seed,
         where=lambda wildcards: wildcards.where,
+        from_reference=False,
     threads: config["threads"]
     resources:
         **job_resources("search_density", gpu=config["device"] == "cuda"),
@@ -108,10 +110,9 @@ use rule search_density as search_density_replica with:
     output:
         model=results("search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}/model.pt"),
         history=results("search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}/history.csv"),
+    # `use rule ... with` replaces only the params it names: here the seed.
     params:
-        settings=SEARCH_SETTINGS,
         seed=density_replica_seed,
-        where=lambda wildcards: wildcards.where,
     log:
         results("logs/search/inject_{inject}/repeat{repeat}/density_{where}/replica{replica}.log"),
     benchmark:
@@ -127,9 +128,8 @@ use rule search_density as search_reference_density with:
         model=results("search/repeat{repeat}/density_reference/model.pt"),
         history=results("search/repeat{repeat}/density_reference/history.csv"),
     params:
-        settings=SEARCH_SETTINGS,
-        seed=repeat_seed,
-        where="reference",
+        where="SR",
+        from_reference=True,
     log:
         results("logs/search/repeat{repeat}/density_reference.log"),
     benchmark:
@@ -142,9 +142,7 @@ use rule search_reference_density as search_reference_density_replica with:
         model=results("search/repeat{repeat}/density_reference/replica{replica}/model.pt"),
         history=results("search/repeat{repeat}/density_reference/replica{replica}/history.csv"),
     params:
-        settings=SEARCH_SETTINGS,
         seed=density_replica_seed,
-        where="reference",
     log:
         results("logs/search/repeat{repeat}/density_reference/replica{replica}.log"),
     benchmark:
@@ -181,7 +179,7 @@ rule search_template:
 rule search_closure_floor:
     """The template's closure floor: the SR data against samples of the reference's density (and its
     replicas), drawn and classified as the template is. No interpolation enters it, only what a density learnt
-    from finite events gets wrong, so the template can close no better."""
+    from finite events gets wrong, so a template is not expected to close better."""
     input:
         models=[results("search/repeat{repeat}/density_reference/model.pt")]
         + [

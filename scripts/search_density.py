@@ -18,7 +18,7 @@ def fit_density(snakemake):
     events = pd.read_parquet(snakemake.input[0])
     workdir, device = os.path.dirname(snakemake.output.model), snakemake.config["device"]
     try:
-        if params.where == "reference":
+        if params.from_reference:
             model = train_reference_density(events, params.settings, workdir, device, params.seed)
         else:
             model = train_density(events, params.settings, workdir, device, params.seed, params.where)
